@@ -161,12 +161,16 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         if (req.method !== 'POST') return deny(res, 405, 'POST only');
         if (!originOk(req, true)) return deny(res, 403, 'cross-origin request refused');
         if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return deny(res, 415, 'JSON only');
+        if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) {
+          res.writeHead(413, secureHeaders({ 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' }));
+          return res.end('request too large');
+        }
         let raw: unknown;
         try {
           const text = await readBody(req);
           raw = text.length ? JSON.parse(text) : {};
         } catch (err) {
-          return deny(res, 400, (err as Error).message);
+          return deny(res, (err as Error).message === 'request too large' ? 413 : 400, (err as Error).message);
         }
         const channel = decodeURIComponent(url.pathname.slice('/api/invoke/'.length));
         const reply = await dispatch(service, channel, raw);

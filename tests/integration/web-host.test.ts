@@ -117,8 +117,11 @@ describe('loopback web host', () => {
     expect(unknown).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     const pick = JSON.parse((await invoke('sources:pick', { mode: 'files' })).body);
     expect(pick).toMatchObject({ ok: false, error: { code: 'unsupported' } });
-    const big = await invoke('sources:detect', { paths: ['x'.repeat(2 << 20)] });
-    expect(big.status).toBe(400);
+    // an oversized request is refused before it is read (413, or the connection is cut while the
+    // client is still sending), and the host keeps serving afterwards
+    const big = await invoke('sources:detect', { paths: ['x'.repeat(2 << 20)] }).then((r) => r.status, (e: NodeJS.ErrnoException) => e.code);
+    expect([413, 'ECONNRESET', 'EPIPE']).toContain(big);
+    expect(JSON.parse((await invoke('app:info', {})).body).ok).toBe(true);
   });
 
   it('lists folders for the in-app browser', async () => {
