@@ -1,0 +1,80 @@
+/**
+ * Number, size, date and duration formatting in the current UI language, via Intl (never by hand,
+ * never in the OS locale when the user chose another language). Formatters are cached: the chat
+ * table formats thousands of cells.
+ */
+const cache = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+
+/**
+ * The Intl locale for a UI language. English uses British conventions (day before month, 24-hour
+ * clock): most users are in Russia and Europe, and "07/11" must not read as July to them.
+ */
+export function intlLocale(lang: string): string {
+  if (lang.startsWith('ru')) return 'ru-RU';
+  if (lang === 'en') return 'en-GB';
+  return lang;
+}
+
+function numberFormat(lang: string, opts: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `n|${lang}|${JSON.stringify(opts)}`;
+  let f = cache.get(key) as Intl.NumberFormat | undefined;
+  if (!f) cache.set(key, (f = new Intl.NumberFormat(intlLocale(lang), opts)));
+  return f;
+}
+
+function dateFormat(lang: string, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `d|${lang}|${JSON.stringify(opts)}`;
+  let f = cache.get(key) as Intl.DateTimeFormat | undefined;
+  if (!f) cache.set(key, (f = new Intl.DateTimeFormat(intlLocale(lang), opts)));
+  return f;
+}
+
+export function formatNumber(n: number, lang: string): string {
+  return numberFormat(lang, { maximumFractionDigits: 0 }).format(n);
+}
+
+export function formatPercent(fraction: number, lang: string): string {
+  const digits = fraction > 0 && fraction < 0.1 ? 1 : 0;
+  return numberFormat(lang, { style: 'percent', maximumFractionDigits: digits }).format(Math.min(1, Math.max(0, fraction)));
+}
+
+const BYTE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+
+/** 1.2 GB / 1,2 ГБ (decimal units, as file managers show them). */
+export function formatBytes(bytes: number, lang: string): string {
+  let value = Math.max(0, bytes);
+  let i = 0;
+  while (value >= 1000 && i < BYTE_UNITS.length - 1) {
+    value /= 1000;
+    i++;
+  }
+  const digits = i === 0 || value >= 100 ? 0 : 1;
+  return numberFormat(lang, { style: 'unit', unit: BYTE_UNITS[i], unitDisplay: 'short', maximumFractionDigits: digits }).format(value);
+}
+
+/**
+ * A calendar date from an ISO string; '' when missing or unparsable. `compact` is for table cells:
+ * "22 Jul 2018" in English, "22.07.2018" in Russian (its medium style adds "г." and runs long).
+ */
+export function formatDate(iso: string | null | undefined, lang: string, style: 'medium' | 'compact' = 'medium'): string {
+  if (!iso) return '';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '';
+  const opts: Intl.DateTimeFormatOptions = style === 'compact' && lang.startsWith('ru') ? { dateStyle: 'short' } : { dateStyle: 'medium' };
+  return dateFormat(lang, opts).format(t);
+}
+
+function unit(n: number, u: 'second' | 'minute' | 'hour', lang: string): string {
+  return numberFormat(lang, { style: 'unit', unit: u, unitDisplay: 'long', maximumFractionDigits: 0 }).format(n);
+}
+
+/** A rough duration for an ETA: "40 seconds", "3 minutes", "1 hour 20 minutes". */
+export function formatDuration(ms: number, lang: string): string {
+  const s = Math.max(1, Math.round(ms / 1000));
+  if (s < 60) return unit(s, 'second', lang);
+  const m = Math.round(s / 60);
+  if (m < 60) return unit(m, 'minute', lang);
+  const h = Math.floor(m / 60);
+  const rest = m % 60;
+  return rest ? `${unit(h, 'hour', lang)} ${unit(rest, 'minute', lang)}` : unit(h, 'hour', lang);
+}

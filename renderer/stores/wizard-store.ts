@@ -1,0 +1,200 @@
+/**
+ * What the user chose and where they are in the wizard: current step, the sources they added with
+ * what detection said of each, the UI language, the chats they unticked, and the banners shown.
+ * Pure state and verbs: calling the app core is api-client.ts's job, persisting the language is i18n's.
+ */
+import { create } from 'zustand';
+import type { AppInfo } from '../../shared/ipc-contract.js';
+import type { DetectedSource } from '../../shared/model/index.js';
+
+/** The eight wizard steps, in product order (shared/product.md). */
+export const STEPS = ['sources', 'inventory', 'clean', 'backup', 'connect', 'pilot', 'upload', 'verify'] as const;
+export type StepId = (typeof STEPS)[number];
+/** Steps built in this version; the others are shown as unavailable, never simulated. */
+export const AVAILABLE_STEPS: ReadonlySet<StepId> = new Set<StepId>(['sources', 'inventory']);
+
+export function isStepId(v: unknown): v is StepId {
+  return typeof v === 'string' && (STEPS as readonly string[]).includes(v);
+}
+
+/** `#/inventory` → 'inventory'; anything else → null. The step lives in the address so reloads keep it. */
+export function stepFromHash(hash: string): StepId | null {
+  const id = hash.replace(/^#\/?/, '');
+  return isStepId(id) ? id : null;
+}
+
+export const LANGUAGES = ['ru', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export function isLanguage(v: unknown): v is Language {
+  return typeof v === 'string' && (LANGUAGES as readonly string[]).includes(v);
+}
+
+/** ru, ru-RU, ru_UA → Russian; anything else → English. */
+export function languageFromLocale(locale: string | null | undefined): Language {
+  return locale && /^ru(?:[-_]|$)/i.test(locale.trim()) ? 'ru' : 'en';
+}
+
+/** An error from the app core, as shown to the user (code → localised text; message for helpdesk). */
+export interface UiError {
+  code: string;
+  message: string;
+}
+
+export type SourceStatus = 'detecting' | 'detected' | 'failed';
+
+export interface SourceRow {
+  /** What the user gave (typed, picked or dropped); the row key. */
+  input: string;
+  status: SourceStatus;
+  /** Set when status is `detected`. */
+  detected?: DetectedSource;
+  /** Set when status is `failed` (the call itself failed, not the detection). */
+  error?: UiError;
+}
+
+/** An error or notice banner. `key` is a catalogue key; `detail` is untranslated technical text. */
+export interface Banner {
+  id: number;
+  kind: 'error' | 'info';
+  key: string;
+  params?: Record<string, string | number>;
+  /** Error code from the app core (RemoteError code), translated as `error.code.<code>` into `{{reason}}`. */
+  code?: string;
+  detail?: string;
+}
+
+export type LanguageOrigin = 'default' | 'os' | 'user';
+
+export interface WizardState {
+  step: StepId;
+  language: Language;
+  /** Where the language came from: a user's choice is never overridden by the OS locale. */
+  languageOrigin: LanguageOrigin;
+  appInfo: AppInfo | null;
+  /** Browser host only: whether the event stream is up. */
+  connection: 'connected' | 'reconnecting';
+  sources: SourceRow[];
+  inventoryJobId: string | null;
+  /** Chat ids the user unticked (privacy opt-out); everything else is included. */
+  excludedChats: Record<string, true>;
+  banners: Banner[];
+
+  goToStep: (step: StepId) => void;
+  setLanguage: (language: Language, origin?: LanguageOrigin) => void;
+  /** Default language from the OS locale, unless the user already chose one. */
+  adoptOsLocale: (locale: string) => void;
+  setAppInfo: (info: AppInfo) => void;
+  setConnection: (connection: 'connected' | 'reconnecting') => void;
+  /** Adds rows in `detecting` state; returns the inputs actually added (duplicates skipped). */
+  addSources: (inputs: string[]) => string[];
+  /** Detection answers, in the order of `inputs` (the contract answers in request order). */
+  markDetected: (inputs: string[], detected: DetectedSource[]) => void;
+  markDetectFailed: (inputs: string[], error: UiError) => void;
+  removeSource: (input: string) => void;
+  /** A new inventory job was started: watch it and show it. */
+  startedInventory: (jobId: string) => void;
+  /** Watch a job without moving (a reloaded page), or forget it (null: the host no longer knows it). */
+  watchInventoryJob: (jobId: string | null) => void;
+  toggleChat: (chatId: string) => void;
+  setChatsIncluded: (chatIds: string[], included: boolean) => void;
+  showBanner: (banner: Omit<Banner, 'id'>) => number;
+  dismissBanner: (id: number) => void;
+}
+
+let nextBannerId = 1;
+
+/** Trims whitespace and the quotes that "Copy as path" adds; drops a trailing separator. */
+export function normaliseInput(raw: string): string {
+  let s = raw.trim();
+  if (s.length >= 2 && ((s.startsWith('"') && s.endsWith('"')) || (s.startsWith("'") && s.endsWith("'")))) s = s.slice(1, -1).trim();
+  if (s.length > 1 && /[\\/]$/.test(s) && !/^[A-Za-z]:[\\/]$/.test(s)) s = s.replace(/[\\/]+$/, '') || s;
+  return s;
+}
+
+/** A source the inventory can read. */
+export function isRecognised(row: SourceRow): boolean {
+  return row.status === 'detected' && !!row.detected && row.detected.format !== null && !row.detected.problem;
+}
+
+export const useWizardStore = create<WizardState>()((set, get) => ({
+  step: 'sources',
+  language: 'en',
+  languageOrigin: 'default',
+  appInfo: null,
+  connection: 'connected',
+  sources: [],
+  inventoryJobId: null,
+  excludedChats: {},
+  banners: [],
+
+  goToStep: (step) => set({ step }),
+  setLanguage: (language, origin = 'user') => set({ language, languageOrigin: origin }),
+  adoptOsLocale: (locale) => {
+    if (get().languageOrigin === 'user') return;
+    set({ language: languageFromLocale(locale), languageOrigin: 'os' });
+  },
+  setAppInfo: (appInfo) => set({ appInfo }),
+  setConnection: (connection) => set({ connection }),
+
+  addSources: (inputs) => {
+    const known = new Set(get().sources.flatMap((r) => [r.input, r.detected?.path].filter((p): p is string => !!p)));
+    const added: string[] = [];
+    for (const raw of inputs) {
+      const input = normaliseInput(raw);
+      if (!input || known.has(input)) continue;
+      known.add(input);
+      added.push(input);
+    }
+    if (added.length) set((s) => ({ sources: [...s.sources, ...added.map((input): SourceRow => ({ input, status: 'detecting' }))] }));
+    return added;
+  },
+  markDetected: (inputs, detected) =>
+    set((s) => {
+      const byInput = new Map(inputs.map((input, i) => [input, detected[i]] as const));
+      const seen = new Set<string>();
+      const sources: SourceRow[] = [];
+      for (const row of s.sources) {
+        const d = byInput.get(row.input);
+        const next: SourceRow = d ? { input: row.input, status: 'detected', detected: d } : row;
+        const key = next.detected?.path ?? next.input;
+        // Two inputs that name the same file or folder (relative vs. absolute, trailing slash): keep the first.
+        if (seen.has(key)) continue;
+        seen.add(key);
+        sources.push(next);
+      }
+      return { sources };
+    }),
+  markDetectFailed: (inputs, error) =>
+    set((s) => {
+      const failed = new Set(inputs);
+      return { sources: s.sources.map((r) => (failed.has(r.input) && r.status === 'detecting' ? { input: r.input, status: 'failed', error } : r)) };
+    }),
+  removeSource: (input) => set((s) => ({ sources: s.sources.filter((r) => r.input !== input) })),
+  startedInventory: (jobId) => set({ inventoryJobId: jobId, step: 'inventory' }),
+  watchInventoryJob: (jobId) => set({ inventoryJobId: jobId }),
+
+  toggleChat: (chatId) =>
+    set((s) => {
+      const excludedChats = { ...s.excludedChats };
+      if (excludedChats[chatId]) delete excludedChats[chatId];
+      else excludedChats[chatId] = true;
+      return { excludedChats };
+    }),
+  setChatsIncluded: (chatIds, included) =>
+    set((s) => {
+      const excludedChats = { ...s.excludedChats };
+      for (const id of chatIds) {
+        if (included) delete excludedChats[id];
+        else excludedChats[id] = true;
+      }
+      return { excludedChats };
+    }),
+
+  showBanner: (banner) => {
+    const id = nextBannerId++;
+    set((s) => ({ banners: [...s.banners, { ...banner, id }] }));
+    return id;
+  },
+  dismissBanner: (id) => set((s) => ({ banners: s.banners.filter((b) => b.id !== id) })),
+}));
