@@ -25,6 +25,8 @@ describe('inventory sink', () => {
     inv.sink.message(msg({ id: '4', sentAt: '2026-02-22T08:00:00Z', sender: { name: 'Deleted', id: null }, attachments: [{ name: 'b.mp4', kind: 'video', missing: true, missingReason: 'not-included' }] }));
     inv.sink.message(msg({ id: '5', chat: 'tg:2', sentAt: null, sender: null }));
     inv.sink.contact({ id: 'c1', name: 'Ольга', phones: [], emails: [], source: { file: '/x/result.json' } });
+    inv.sink.contact({ id: 'me', name: 'Я', phones: [], emails: [], self: true, source: { file: '/x/result.json' } }); // the owner is not a contact
+    inv.sink.owner?.('Я');
     inv.sink.problem({ file: '/x/result.json', line: 9, code: 'bad-value', severity: 'warning', message: 'x' });
     const s = inv.summary();
     expect(s.counts).toEqual({ contacts: 1, chats: 2, messages: 4, events: 1, attachments: 2, attachmentsMissing: 1 });
@@ -38,6 +40,7 @@ describe('inventory sink', () => {
     // a chat whose header never came is still listed, under its id, and its undated message counted
     expect(s.chatList.find((c) => c.id === 'tg:2')).toMatchObject({ title: 'tg:2', type: 'unknown', messages: 1, firstAt: null, last90: 0 });
     expect(s.problems).toHaveLength(1);
+    expect(s.owner).toBe('Я');
   });
 
   it('does not count messages from after the reference date in the last 90 days', () => {

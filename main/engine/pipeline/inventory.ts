@@ -68,8 +68,10 @@ export function createInventorySink(path: string, asOf: Date) {
     return a;
   };
   const sink: SourceSink = {
-    contact() {
-      counts.contacts++;
+    contact(c) {
+      // The account owner (Telegram `personal_information`) is not one of their contacts; it is
+      // reported as `owner`.
+      if (!c.self) counts.contacts++;
     },
     chat(c) {
       acc(c.id).chat = c;
