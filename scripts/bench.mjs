@@ -1,0 +1,119 @@
+// `npm run bench [-- --messages N] [-- --runs R]`: the Telegram parser against JSON.parse.
+//
+// Generates (once, cached under .bench/) a full-account export with ../shared/tools/gen-telegram.mjs,
+// bundles the parser's bench entry with esbuild, then runs each contender in its own child process
+// (so peak RSS is per contender) R times and prints the best time and the highest RSS of each:
+//   (a) JSON.parse: fs.readFileSync(file, 'utf8') + JSON.parse + counting messages;
+//   (b) ours: registry detection + the streaming parser (the real entry point), counting messages.
+// Exits non-zero if the two disagree on the number of messages.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const benchDir = path.join(root, '.bench');
+const generator = path.resolve(root, '../shared/tools/gen-telegram.mjs');
+const GOAL_RATIO = 1.0;
+const GOAL_RSS_MB = 200;
+
+function option(name, fallback) {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(`--${name}`);
+  if (i === -1) return fallback;
+  const v = Number(args[i + 1]);
+  if (!Number.isInteger(v) || v <= 0) {
+    console.error(`--${name} needs a positive whole number`);
+    process.exit(2);
+  }
+  return v;
+}
+
+const messages = option('messages', 1_000_000);
+const runs = option('runs', 2);
+
+mkdirSync(benchDir, { recursive: true });
+
+// 1. The export, generated once per size.
+const exportDir = path.join(benchDir, `tg-${messages}`);
+const file = path.join(exportDir, 'result.json');
+if (!existsSync(file) || statSync(file).size === 0) {
+  if (!existsSync(generator)) {
+    console.error(`generator not found: ${generator}`);
+    process.exit(2);
+  }
+  console.log(`generating ${messages.toLocaleString('en')} messages → ${path.relative(root, file)} …`);
+  const gen = spawnSync(process.execPath, [generator, exportDir, String(messages)], { stdio: 'inherit' });
+  if (gen.status !== 0) process.exit(gen.status ?? 1);
+}
+const size = statSync(file).size;
+
+// 2. The parser's entry, bundled (the child imports main/engine code through the registry).
+const oursEntry = path.join(benchDir, 'ours-child.mjs');
+await build({
+  entryPoints: [path.join(root, 'scripts/bench/ours-child.ts')],
+  outfile: oursEntry,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  packages: 'external',
+  logLevel: 'warning',
+});
+
+const contenders = [
+  { name: 'JSON.parse', script: path.join(root, 'scripts/bench/baseline-child.mjs') },
+  { name: 'ours (streaming)', script: oursEntry },
+];
+
+function runChild(script) {
+  const r = spawnSync(process.execPath, [script, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) {
+    console.error(`${path.basename(script)} failed (exit ${r.status}):\n${r.stderr}`);
+    process.exit(1);
+  }
+  const line = r.stdout.trim().split('\n').at(-1);
+  return JSON.parse(line);
+}
+
+// 3. Alternate the contenders so both see the same machine conditions.
+const results = contenders.map(() => []);
+console.log(`${path.relative(root, file)}: ${(size / 1e6).toFixed(1)} MB, ${runs} run(s) each`);
+for (let i = 0; i < runs; i++) {
+  contenders.forEach((c, k) => {
+    results[k].push(runChild(c.script));
+  });
+}
+
+const summary = contenders.map((c, k) => {
+  const rs = results[k];
+  const best = rs.reduce((a, b) => (b.ms < a.ms ? b : a));
+  return {
+    name: c.name,
+    ms: best.ms,
+    mbps: size / 1e6 / (best.ms / 1000),
+    rss: Math.max(...rs.map((r) => r.maxRssMb)),
+    messages: best.messages,
+    counts: rs.map((r) => r.messages),
+  };
+});
+
+const pad = (s, n) => String(s).padEnd(n);
+const padl = (s, n) => String(s).padStart(n);
+console.log('');
+console.log(`${pad('contender', 20)}${padl('time s', 9)}${padl('MB/s', 9)}${padl('peak RSS MB', 13)}${padl('messages', 12)}`);
+for (const s of summary) {
+  console.log(`${pad(s.name, 20)}${padl((s.ms / 1000).toFixed(2), 9)}${padl(s.mbps.toFixed(1), 9)}${padl(s.rss.toFixed(0), 13)}${padl(s.messages.toLocaleString('en'), 12)}`);
+}
+const [base, ours] = summary;
+const ratio = ours.mbps / base.mbps;
+const met = ratio >= GOAL_RATIO && ours.rss <= GOAL_RSS_MB;
+console.log('');
+console.log(`ratio ours/JSON.parse: ${ratio.toFixed(2)}×   goal: ≥${GOAL_RATIO.toFixed(1)}× JSON.parse at ≤${GOAL_RSS_MB} MB RSS → ${met ? 'met' : 'NOT met'}`);
+
+const allCounts = summary.flatMap((s) => s.counts);
+if (allCounts.some((n) => n !== allCounts[0])) {
+  console.error(`\nFAIL: message counts differ: ${summary.map((s) => `${s.name}=${s.counts.join('/')}`).join(', ')}`);
+  process.exit(1);
+}
