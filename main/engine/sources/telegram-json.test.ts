@@ -531,10 +531,11 @@ describe('telegram-json parse: progress and cancellation', () => {
     const c = folder(dir);
     const d = (await telegramJson.detect(c))!;
     const seen: Message[] = [];
+    const chats: Chat[] = [];
     const p = telegramJson.parse(
       c,
       d,
-      { message: (m) => seen.push(m), chat: () => {}, contact: () => {}, problem: () => {} },
+      { message: (m) => seen.push(m), chat: (ch) => chats.push(ch), contact: () => {}, problem: () => {} },
       {
         progress: () => {
           if (!ac.signal.aborted) {
@@ -549,6 +550,9 @@ describe('telegram-json parse: progress and cancellation', () => {
     expect(performance.now() - abortedAt).toBeLessThan(500);
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.length).toBeLessThan(20000);
+    // the chat being read when the user cancelled is still named, so partial counts make sense
+    const open = seen.at(-1)!.chat;
+    expect(chats.find((ch) => ch.id === open)).toMatchObject({ title: expect.stringMatching(/^Chat \d+ /), type: expect.stringMatching(/personal|group/) });
   });
 
   it('stops an endless stream that ignores the signal, between chunks', async () => {

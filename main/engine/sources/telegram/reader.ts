@@ -183,6 +183,12 @@ export class TelegramReader {
     });
   }
 
+  /** Cancelled mid-file: the chats being read still exist, with their names, for the partial counts. */
+  async cancelled(): Promise<void> {
+    for (const f of this.scanner.openFrames()) if (f.data) this.emitChat(f.data);
+    await this.drain();
+  }
+
   /** After the last chunk: truncation/syntax problems, chats still open, and the summaries. */
   end(): void {
     const err = this.scanner.end();
@@ -600,6 +606,9 @@ export async function readTelegramExport(
       }
       signal.throwIfAborted();
     }
+  } catch (err) {
+    if (signal.aborted) await reader.cancelled();
+    throw err;
   } finally {
     stream.destroy();
   }
