@@ -5,7 +5,7 @@
  * channel string is written anywhere else.
  */
 import { z } from 'zod';
-import type { DetectedSource, JobState } from './model/index.js';
+import { SourceOptionsSchema, type DetectedSource, type JobState } from './model/index.js';
 
 /** Type-only marker: carries a response/payload type without a runtime schema. */
 const shape = <T>() => undefined as unknown as T;
@@ -58,7 +58,13 @@ export const invoke = {
     res: shape<FsListing>(),
   },
   'inventory:start': {
-    req: z.object({ paths: z.array(path).min(1).max(200) }).strict(),
+    req: z
+      .object({
+        paths: z.array(path).min(1).max(200),
+        /** Answers per path (date order, time zone) for sources that asked a question. */
+        options: z.record(path, SourceOptionsSchema).optional(),
+      })
+      .strict(),
     res: shape<{ jobId: string }>(),
   },
   'job:get': { req: z.object({ jobId }).strict(), res: shape<JobState | null>() },

@@ -93,9 +93,11 @@ export function createService(deps: ServiceDeps): { service: Service; jobs: JobR
         ],
       };
     },
-    async 'inventory:start'({ paths }) {
+    async 'inventory:start'({ paths, options }) {
       const asOf = deps.asOf?.();
-      const jobId = jobs.start('inventory', (ctx) => runInventory({ paths, ...(asOf ? { asOf } : {}) }, { progress: ctx.progress }, ctx.signal));
+      const jobId = jobs.start('inventory', (ctx) =>
+        runInventory({ paths, ...(options ? { options } : {}), ...(asOf ? { asOf } : {}) }, { progress: ctx.progress }, ctx.signal),
+      );
       return { jobId };
     },
     async 'job:get'({ jobId }) {

@@ -15,6 +15,9 @@ export const ProblemCodeSchema = z.enum([
   'media-missing', // the export references a file that is not there
   'media-not-included', // the export says it left the file out
   'too-large', // a single item over a safety limit
+  'unsafe-entry', // an archive entry that escapes its folder, a symlink, a zip bomb: never opened
+  'needs-answer', // the source cannot be read exactly without the user's answer (e.g. date order)
+  'encoding', // text was not valid in the detected encoding; repaired or replaced, with the place
   'cancelled', // the user cancelled while this file was being read
   'internal', // a bug: reported, never silent
 ]);

@@ -2,9 +2,43 @@ import { z } from 'zod';
 import { ProblemSchema } from './problem.js';
 import { ChatTypeSchema } from './chat.js';
 
-/** Every format the registry knows. Later issues add ids here and a parser in main/engine/sources. */
-export const FormatIdSchema = z.enum(['telegram-json']);
+/** Every format the registry knows. A new format = an id here, a parser in main/engine/sources, a name in both catalogues. */
+export const FormatIdSchema = z.enum([
+  'telegram-json',
+  'whatsapp-txt',
+  'vcard',
+  'contacts-csv',
+  'slack-zip',
+  'skype-json',
+  'discord-json',
+  'discord-package',
+  'messenger-json',
+]);
 export type FormatId = z.infer<typeof FormatIdSchema>;
+
+/** How to read day/month/year in exports that do not say (WhatsApp). */
+export const DateOrderSchema = z.enum(['dmy', 'mdy', 'ymd']);
+export type DateOrder = z.infer<typeof DateOrderSchema>;
+
+/** What the user told us about one source (answers to its questions). */
+export const SourceOptionsSchema = z
+  .object({
+    dateOrder: DateOrderSchema.optional(),
+    /** IANA zone for exports that carry wall-clock times only (`Europe/Moscow`). */
+    timeZone: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+export type SourceOptions = z.infer<typeof SourceOptionsSchema>;
+
+/** Something only the user can decide before a source can be read exactly. */
+export const SourceQuestionSchema = z.object({
+  kind: z.literal('date-order'),
+  /** The orders that fit every date in the file. */
+  candidates: z.array(DateOrderSchema).min(2),
+  /** A few dates from the file as written, to show the user. */
+  samples: z.array(z.string()).max(5),
+});
+export type SourceQuestion = z.infer<typeof SourceQuestionSchema>;
 
 export const SourceKindSchema = z.enum(['file', 'folder', 'zip']);
 export type SourceKind = z.infer<typeof SourceKindSchema>;
@@ -24,6 +58,8 @@ export const DetectedSourceSchema = z.object({
   /** Variant inside the format (`single-chat`, `full-account`). */
   variant: z.string().optional(),
   problem: ProblemSchema.optional(),
+  /** Asked before reading (the wizard shows it; the CLI needs the matching option). */
+  question: SourceQuestionSchema.optional(),
 });
 export type DetectedSource = z.infer<typeof DetectedSourceSchema>;
 

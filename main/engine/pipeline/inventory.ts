@@ -12,6 +12,7 @@ import type {
   Message,
   Problem,
   SourceInventory,
+  SourceOptions,
 } from '../../../shared/model/index.js';
 import type { IProgress } from '../progress.js';
 import { openSource } from '../sources/registry.js';
@@ -20,6 +21,8 @@ import type { SourceSink } from '../sources/types.js';
 
 export interface InventoryInput {
   paths: string[];
+  /** Answers per source path (as given in `paths`), e.g. the date order of a WhatsApp export. */
+  options?: Record<string, SourceOptions>;
   /** Reference instant for `last90`; defaults to now. */
   asOf?: Date;
 }
@@ -153,7 +156,7 @@ export async function runInventory(input: InventoryInput, deps: InventoryDeps, s
   // Detect everything first, so the progress total (bytes) is known before reading starts.
   for (const p of input.paths) {
     signal.throwIfAborted();
-    opened.push(await openSource(p));
+    opened.push({ ...(await openSource(p)), options: input.options?.[p] ?? {} });
   }
   const total = opened.reduce((n, o) => n + (o.container ? o.detected.size : 0), 0);
   let doneBefore = 0;
@@ -179,6 +182,7 @@ export async function runInventory(input: InventoryInput, deps: InventoryDeps, s
         };
         try {
           await format.parse(o.container, o.detection, inv.sink, {
+            options: o.options,
             progress(read) {
               lastReport = read;
               report(read);

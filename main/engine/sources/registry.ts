@@ -95,8 +95,9 @@ export async function openSource(input: string): Promise<OpenedSource> {
       format: best.format,
       confidence: best.confidence,
       entry: best.entry,
-      size: entryStat?.size ?? opened.size,
+      size: best.size ?? entryStat?.size ?? opened.size,
       ...(best.variant ? { variant: best.variant } : {}),
+      ...(best.question ? { question: best.question } : {}),
     },
   };
 }

@@ -5,7 +5,7 @@
  * an export.
  */
 import type { Readable } from 'node:stream';
-import type { Chat, Contact, FormatId, Message, Problem, SourceKind } from '../../../shared/model/index.js';
+import type { Chat, Contact, FormatId, Message, Problem, SourceKind, SourceOptions, SourceQuestion } from '../../../shared/model/index.js';
 
 export interface ContainerEntry {
   /** Path relative to the container root, with `/` separators. */
@@ -38,6 +38,10 @@ export interface Detection {
   entry: string;
   /** Variant inside the format (`single-chat`, `full-account`). */
   variant?: string;
+  /** Set when only the user can settle how to read it (then `parse` needs the answer in options). */
+  question?: SourceQuestion;
+  /** Size in bytes of what `parse` will read, when the entry alone does not say (several files). */
+  size?: number;
 }
 
 /** Where a parser delivers what it reads, one item at a time (exports can be larger than memory). */
@@ -54,6 +58,8 @@ export interface SourceSink {
 export interface ParseDeps {
   /** Bytes of the entry consumed so far (monotonic). */
   progress(bytesRead: number): void;
+  /** The user's answers for this source (date order, time zone); empty when none were given. */
+  options?: SourceOptions;
 }
 
 export interface SourceFormat {
