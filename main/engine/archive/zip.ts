@@ -635,6 +635,15 @@ class ZipArchive implements ZipContainer {
     return this.topLevel.map((e) => ({ ...e }));
   }
 
+  async listAll(limit = 1_000_000): Promise<ContainerEntry[]> {
+    const out: ContainerEntry[] = [];
+    for (const [rel, info] of this.files) {
+      if (out.length >= limit) break;
+      out.push({ path: rel, size: info.size });
+    }
+    return out;
+  }
+
   async stat(rel: string): Promise<{ size: number } | null> {
     const info = this.find(rel);
     return info ? { size: info.size } : null;

@@ -44,6 +44,25 @@ export class FolderContainer implements Container {
     return out;
   }
 
+  async listAll(limit = 1_000_000): Promise<ContainerEntry[]> {
+    const out: ContainerEntry[] = [];
+    const walk = async (rel: string): Promise<void> => {
+      const dirents = await readdir(path.join(this.path, rel), { withFileTypes: true }).catch(() => []);
+      for (const d of dirents.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        if (out.length >= limit) return;
+        const child = rel ? `${rel}/${d.name}` : d.name;
+        // Symlinks are not followed: an export never needs them and they can point anywhere.
+        if (d.isDirectory()) await walk(child);
+        else if (d.isFile()) {
+          const s = await stat(path.join(this.path, child)).catch(() => null);
+          if (s) out.push({ path: child, size: s.size });
+        }
+      }
+    };
+    await walk('');
+    return out;
+  }
+
   async readHead(rel: string, max: number): Promise<Buffer> {
     const full = safeJoin(this.path, rel);
     if (!full) throw new Error(`unsafe path ${rel}`);
@@ -103,6 +122,9 @@ export class FileContainer implements Container {
   }
   async list(): Promise<ContainerEntry[]> {
     return [{ path: this.name, size: this.size }];
+  }
+  async listAll(): Promise<ContainerEntry[]> {
+    return this.list();
   }
   readHead(rel: string, max: number) {
     return this.folder.readHead(rel, max);

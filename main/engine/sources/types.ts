@@ -19,6 +19,12 @@ export interface Container {
   readonly path: string;
   /** Top-level entries (a single file container lists that file). */
   list(): Promise<ContainerEntry[]>;
+  /**
+   * Every file below the root, recursively (`channel/2024-01-01.json`), at most `limit` of them.
+   * For exports made of many files (Slack, Discord package, Messenger). Unsafe entries and
+   * symlinks are never listed.
+   */
+  listAll(limit?: number): Promise<ContainerEntry[]>;
   /** First `max` bytes of an entry (fewer if the entry is smaller). */
   readHead(rel: string, max: number): Promise<Buffer>;
   /** The whole entry as a byte stream, read lazily (never whole in memory). */
