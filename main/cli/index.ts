@@ -3,12 +3,21 @@
  * Exit codes: 0 ok; 1 nothing could be read; 2 usage error; 130 cancelled (Ctrl+C).
  */
 import { VERSION } from '../engine/version.js';
+import { parseArgs, sourceOptions, UsageError } from './args.js';
+import { convertCommand } from './convert.js';
 import { inspectCommand } from './inspect.js';
 
 const USAGE = `pereezd ${VERSION} — move your messenger history, losing nothing and leaking nothing
 
 usage:
-  pereezd inspect PATH... [--json]   what is in these exports (folders, .zip or files); nothing is changed
+  pereezd inspect PATH... [--json] [--date-order dmy|mdy|ymd] [--tz ZONE]
+        what is in these exports (folders, .zip or files); nothing is changed
+  pereezd convert PATH... --out DIR [--date-order dmy|mdy|ymd] [--tz ZONE]
+        the normalised model as JSON Lines: contacts, chats, messages, problems
+
+  --date-order  how to read dates like 03/04/22 when the export cannot tell (WhatsApp)
+  --tz          the time zone of exports that carry wall-clock times only (default: this computer's)
+
   pereezd --version
   pereezd --help
 `;
@@ -23,26 +32,30 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  if (cmd === 'inspect') {
-    const json = rest.includes('--json');
-    const unknown = rest.filter((a) => a.startsWith('--') && a !== '--json');
-    const paths = rest.filter((a) => !a.startsWith('--'));
-    if (unknown.length) {
-      process.stderr.write(`pereezd inspect: unknown option ${unknown[0]}\n${USAGE}`);
-      return 2;
-    }
-    if (paths.length === 0) {
-      process.stderr.write(`pereezd inspect: give at least one export (folder, .zip or file)\n${USAGE}`);
+  if (cmd === 'inspect' || cmd === 'convert') {
+    let args;
+    let options;
+    try {
+      args = parseArgs(rest, { flags: cmd === 'inspect' ? ['--json'] : [], values: ['--date-order', '--tz', ...(cmd === 'convert' ? ['--out'] : [])] });
+      options = sourceOptions(args);
+      if (args.positionals.length === 0) throw new UsageError('give at least one export (folder, .zip or file)');
+      if (cmd === 'convert' && !args.values.get('--out')) throw new UsageError('--out DIR is required');
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      process.stderr.write(`pereezd ${cmd}: ${err.message}\n${USAGE}`);
       return 2;
     }
     const controller = new AbortController();
     const onSigint = () => {
-      process.stderr.write('\ncancelling… (the counts below cover what was read)\n');
+      process.stderr.write('\ncancelling… (what was read so far is kept)\n');
       controller.abort();
     };
     process.once('SIGINT', onSigint);
     try {
-      const code = await inspectCommand(paths, json, controller.signal);
+      const code =
+        cmd === 'inspect'
+          ? await inspectCommand(args.positionals, args.flags.has('--json'), controller.signal, process.stdout, options)
+          : await convertCommand(args.positionals, args.values.get('--out')!, options, controller.signal);
       return controller.signal.aborted ? 130 : code;
     } finally {
       process.off('SIGINT', onSigint);

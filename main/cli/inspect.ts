@@ -1,5 +1,5 @@
 /** `pereezd inspect PATH... [--json]`: what is in these exports, without changing anything. */
-import type { InventoryResult, JobProgress } from '../../shared/model/index.js';
+import type { InventoryResult, JobProgress, SourceOptions } from '../../shared/model/index.js';
 import { runInventory } from '../engine/pipeline/inventory.js';
 import type { IProgress } from '../engine/progress.js';
 
@@ -82,9 +82,15 @@ export function stderrProgress(stream: NodeJS.WriteStream = process.stderr): IPr
   };
 }
 
-export async function inspectCommand(paths: string[], json: boolean, signal: AbortSignal, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function inspectCommand(
+  paths: string[],
+  json: boolean,
+  signal: AbortSignal,
+  out: NodeJS.WritableStream = process.stdout,
+  options: SourceOptions = {},
+): Promise<number> {
   const progress = stderrProgress();
-  const result = await runInventory({ paths }, { progress }, signal);
+  const result = await runInventory({ paths, options: Object.fromEntries(paths.map((p) => [p, options])) }, { progress }, signal);
   progress.end();
   out.write(json ? JSON.stringify(toInspectJson(result), null, 2) + '\n' : formatInspectText(result));
   const anyRead = result.sources.some((s) => s.format !== null);
