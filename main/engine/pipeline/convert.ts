@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import type { Chat, Contact, InventoryResult, JobProgress, Message, Problem, SourceOptions } from '../../../shared/model/index.js';
 import type { IProgress } from '../progress.js';
-import { formatById, openSource } from '../sources/registry.js';
+import { containerProblems, formatById, openSource } from '../sources/registry.js';
 import type { Container, SourceSink } from '../sources/types.js';
 import { createInventorySink, emptyCounts } from './inventory.js';
 import { JsonlWriter } from './jsonl-writer.js';
@@ -135,6 +135,7 @@ export async function runConvert(input: ConvertInput, deps: { progress: IProgres
           inv.sink.owner?.(name);
         },
       };
+      if (o.container) for (const p of containerProblems(o.container)) writeProblem(p);
       if (o.container && o.detection) {
         const format = formatById(o.detection.format);
         if (!format) throw new Error(`no parser for ${o.detection.format}`);

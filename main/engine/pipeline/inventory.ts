@@ -15,8 +15,7 @@ import type {
   SourceOptions,
 } from '../../../shared/model/index.js';
 import type { IProgress } from '../progress.js';
-import { openSource } from '../sources/registry.js';
-import { formatById } from '../sources/registry.js';
+import { containerProblems, formatById, openSource } from '../sources/registry.js';
 import type { SourceSink } from '../sources/types.js';
 
 export interface InventoryInput {
@@ -167,6 +166,7 @@ export async function runInventory(input: InventoryInput, deps: InventoryDeps, s
       const { detected } = o;
       const inv = createInventorySink(detected.path, asOf);
       let partial = false;
+      if (o.container) for (const p of containerProblems(o.container)) inv.sink.problem(p);
       if (o.container && o.detection) {
         const format = formatById(o.detection.format);
         if (!format) throw new Error(`no parser for ${o.detection.format}`);

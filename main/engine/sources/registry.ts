@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DetectedSource, Problem } from '../../../shared/model/index.js';
-import { openZipContainer } from '../archive/zip.js';
+import { openZipContainer, type ZipContainer } from '../archive/zip.js';
 import { FileContainer, FolderContainer, readHeadOf } from './container.js';
 import { telegramJson } from './telegram-json.js';
 import type { Container, Detection, SourceFormat } from './types.js';
@@ -100,6 +100,22 @@ export async function openSource(input: string): Promise<OpenedSource> {
       ...(best.question ? { question: best.question } : {}),
     },
   };
+}
+
+/**
+ * What the container itself found wrong while opening (a zip's unsafe, linked, encrypted or
+ * suspiciously compressed entries): reported with the source, never opened.
+ */
+export function containerProblems(container: Container): Problem[] {
+  const warnings = (container as Partial<ZipContainer>).warnings;
+  if (!Array.isArray(warnings)) return [];
+  return warnings.map((w) => ({
+    file: `${container.path}!/${w.entry}`,
+    code: w.code === 'unsupported-method' || w.code === 'duplicate' ? 'unreadable' : 'unsafe-entry',
+    severity: w.code === 'duplicate' ? 'warning' : 'error',
+    message: `${container.path}!/${w.entry}: ${w.message}`,
+    params: { reason: w.code },
+  }));
 }
 
 export function formatById(id: string): SourceFormat | undefined {
