@@ -10,7 +10,8 @@ import { RemoteCallError, type PereezdApi } from '../shared/api.js';
 import type { ExposedApi } from '../shared/exposed-api.js';
 import type { FsListing } from '../shared/ipc-contract.js';
 import { runningJobIds, useJobStore } from './stores/job-store.js';
-import { isRecognised, isStepId, useWizardStore, type UiError } from './stores/wizard-store.js';
+import { browserTimeZone } from './i18n/time-zones.js';
+import { inventoryRequest, isStepId, unansweredSources, useWizardStore, type Answers, type UiError } from './stores/wizard-store.js';
 import { buildWebApi } from './web-transport.js';
 
 interface Client {
@@ -126,12 +127,25 @@ export function removeSource(input: string): void {
   saveSession();
 }
 
-/** Starts reading every recognised source and moves to the Inventory step. */
+// Answers (date order, time zone) are part of the session: a reload must not ask them again.
+useWizardStore.subscribe((s, prev) => {
+  if (s.answers !== prev.answers) saveSession();
+});
+
+/**
+ * Starts reading every recognised source, with the user's answers (date order, time zone), and
+ * moves to the Inventory step. A source still waiting for an answer is shown instead.
+ */
 export async function startInventory(): Promise<void> {
-  const paths = useWizardStore.getState().sources.filter(isRecognised).map((r) => r.detected!.path).slice(0, MAX_PATHS_PER_CALL);
-  if (!paths.length) return;
+  const wiz = useWizardStore.getState();
+  const req = inventoryRequest(wiz, browserTimeZone(), MAX_PATHS_PER_CALL);
+  if (!req) {
+    const open = unansweredSources(wiz)[0]?.detected;
+    if (open) wiz.showQuestion(open.path);
+    return;
+  }
   try {
-    const { jobId } = await getClient().api.invoke['inventory:start']({ paths });
+    const { jobId } = await getClient().api.invoke['inventory:start'](req);
     useWizardStore.getState().startedInventory(jobId);
     saveSession();
     await refreshJob(jobId);
@@ -178,6 +192,8 @@ interface SavedSession {
   inputs: string[];
   inventoryJobId: string | null;
   step: string;
+  /** The user's answers per source path (validated again on restore). */
+  answers?: Answers;
 }
 
 /** The address the page was opened with: a step in it wins over the remembered one. */
@@ -188,7 +204,7 @@ function saveSession(): void {
   if (!restored) return; // never overwrite what a reload should restore before restoring it
   try {
     const s = useWizardStore.getState();
-    const saved: SavedSession = { inputs: s.sources.map((r) => r.input), inventoryJobId: s.inventoryJobId, step: s.step };
+    const saved: SavedSession = { inputs: s.sources.map((r) => r.input), inventoryJobId: s.inventoryJobId, step: s.step, answers: s.answers };
     sessionStorage.setItem(SESSION_KEY, JSON.stringify(saved));
   } catch {
     // storage unavailable (private mode): a reload simply starts over
@@ -217,6 +233,7 @@ async function restoreSession(saved: SavedSession | null): Promise<void> {
   }
   const wiz = useWizardStore.getState();
   if (isStepId(saved.step) && !initialHash) wiz.goToStep(saved.step);
+  if (typeof saved.answers === 'object' && saved.answers !== null) wiz.restoreAnswers(saved.answers);
   if (Array.isArray(saved.inputs) && saved.inputs.length) await addAndDetect(saved.inputs.filter((x) => typeof x === 'string'));
   if (typeof saved.inventoryJobId === 'string') {
     wiz.watchInventoryJob(saved.inventoryJobId);

@@ -10,7 +10,7 @@ describe('openDialogOptions', () => {
     const o = openDialogOptions('files');
     expect(o.properties).toEqual(expect.arrayContaining(['openFile', 'multiSelections']));
     expect(o.properties).not.toContain('openDirectory');
-    expect(o.filters?.[0]?.extensions).toEqual(['json', 'zip', 'txt', 'vcf', 'csv']);
+    expect(o.filters?.[0]?.extensions).toEqual(['json', 'zip', 'txt', 'vcf', 'vcard', 'csv']);
     expect(o.filters?.[1]).toEqual({ name: 'All files', extensions: ['*'] });
     expect(openDialogOptions('files', 'ru-RU').filters?.[1]?.name).toBe('Все файлы');
   });

@@ -2,7 +2,7 @@
 import { dialog, type BrowserWindow, type OpenDialogOptions } from 'electron';
 
 /** Export formats the engine reads; "All files" stays available for oddly named exports. */
-export const EXPORT_EXTENSIONS = ['json', 'zip', 'txt', 'vcf', 'csv'] as const;
+export const EXPORT_EXTENSIONS = ['json', 'zip', 'txt', 'vcf', 'vcard', 'csv'] as const;
 
 /** The one label the dialog shows that is ours; the UI ships ru and en (style.md §2 i18n). */
 function allFilesLabel(locale: string): string {

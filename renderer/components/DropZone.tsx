@@ -1,5 +1,6 @@
 import { useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { dropOutcome } from './export-files.js';
 
 interface Props {
   /** Called with the real paths of what was dropped (may be empty when none could be resolved). */
@@ -24,17 +25,9 @@ export function DropZone({ onPaths, resolvePath, canResolve }: Props) {
   const onDrop = (e: DragEvent<HTMLDivElement>) => {
     e.preventDefault();
     setActive(false);
-    const files = [...e.dataTransfer.files];
-    if (!files.length) {
-      setNotice('nothing');
-      return;
-    }
-    if (!canResolve) {
-      setNotice('noPath');
-      return;
-    }
-    const paths = files.map(resolvePath).filter((p): p is string => !!p);
-    setNotice(paths.length ? null : 'nothing');
+    // Several files and folders at once: each is added (Electron tells their paths).
+    const { paths, notice: next } = dropOutcome([...e.dataTransfer.files], canResolve, resolvePath);
+    setNotice(next);
     if (paths.length) onPaths(paths);
   };
 

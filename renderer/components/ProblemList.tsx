@@ -10,6 +10,8 @@ interface Props {
   sourcePath?: string;
   /** Locations shown per kind of problem before "and N more". */
   perGroup?: number;
+  /** Where a `needs-answer` problem leads: the source's question on the Sources step. */
+  onAnswer?: () => void;
 }
 
 interface Group {
@@ -19,7 +21,7 @@ interface Group {
 }
 
 /** Problems grouped by kind: the localised message once, then where (file, line); never hidden. */
-export function ProblemList({ problems, sourcePath, perGroup = 10 }: Props) {
+export function ProblemList({ problems, sourcePath, perGroup = 10, onAnswer }: Props) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const groups = useMemo(() => {
@@ -53,6 +55,13 @@ export function ProblemList({ problems, sourcePath, perGroup = 10 }: Props) {
           <p className="problem__message">
             <span className="problem__severity">{t(`problems.severity.${g.first.severity}`)}:</span> {problemMessage(t, g.first)}
           </p>
+          {g.first.code === 'needs-answer' && onAnswer && (
+            <p className="problem__action">
+              <button type="button" className="button button--small" data-testid="problem-answer" onClick={onAnswer}>
+                {t('problems.answer')}
+              </button>
+            </p>
+          )}
           <ul className="problem__where">
             {g.items.slice(0, perGroup).map((p, i) => {
               const count = typeof p.params?.count === 'number' && p.params.count > 1 ? p.params.count : null;

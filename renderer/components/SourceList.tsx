@@ -1,14 +1,24 @@
 import { useTranslation } from 'react-i18next';
 import { formatBytes, formatPercent } from '../i18n/format.js';
 import { errorReason, problemMessage } from '../i18n/messages.js';
-import type { SourceRow } from '../stores/wizard-store.js';
+import { confidenceWord, type ConfidenceWord, type SourceRow } from '../stores/wizard-store.js';
+import { hasSourceQuestions, SourceQuestions } from './SourceQuestions.js';
+
+const CONFIDENCE_KEY: Record<ConfidenceWord, string> = {
+  certain: 'sources.confidence.certain',
+  likely: 'sources.confidence.likely',
+  possible: 'sources.confidence.possible',
+};
 
 interface Props {
   rows: SourceRow[];
   onRemove: (input: string) => void;
 }
 
-/** The added paths and what detection said of each: format, variant, size, confidence, or the problem. */
+/**
+ * The added paths and what detection said of each: format, variant, size, confidence in words, or
+ * the problem; under a row, what the user has to settle for it (date order, time zone).
+ */
 export function SourceList({ rows, onRemove }: Props) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
@@ -50,9 +60,18 @@ export function SourceList({ rows, onRemove }: Props) {
                 {t('error.detectFailed')}: {errorReason(t, row.error.code)}
               </p>
             ) : null;
-          // One tbody per source: its row, and under it (full width) what went wrong, if anything.
+          const asks = state === 'recognised' && hasSourceQuestions(row);
+          const word = d?.format ? confidenceWord(d.confidence) : null;
+          // One tbody per source: its row, and under it (full width) what went wrong or what to answer.
           return (
-            <tbody key={row.input} data-testid="source-row" data-state={state} data-format={d?.format ?? ''} className={`source-row is-${state}${problem ? ' has-problem' : ''}`}>
+            <tbody
+              key={row.input}
+              data-testid="source-row"
+              data-state={state}
+              data-format={d?.format ?? ''}
+              data-path={shownPath}
+              className={`source-row is-${state}${problem || asks ? ' has-problem' : ''}`}
+            >
               <tr>
                 <td className="source-row__path">
                   <code className="path">{shownPath}</code>
@@ -70,7 +89,19 @@ export function SourceList({ rows, onRemove }: Props) {
                 </td>
                 <td className="nowrap">{d?.variant ? t(`variant.${d.variant}`, { defaultValue: d.variant }) : ''}</td>
                 <td className="num">{d && d.size > 0 ? formatBytes(d.size, lang) : ''}</td>
-                <td className="num">{d?.format ? formatPercent(d.confidence, lang) : ''}</td>
+                <td className="num">
+                  {d?.format && word && (
+                    <span
+                      className={`confidence is-${word}`}
+                      title={t('sources.confidence.title', { percent: formatPercent(d.confidence, lang) })}
+                      data-testid="source-confidence"
+                      data-confidence={d.confidence}
+                    >
+                      {t(CONFIDENCE_KEY[word])}
+                      <span className="visually-hidden"> ({formatPercent(d.confidence, lang)})</span>
+                    </span>
+                  )}
+                </td>
                 <td className="source-row__actions">
                   <button
                     type="button"
@@ -86,6 +117,13 @@ export function SourceList({ rows, onRemove }: Props) {
               {problem && (
                 <tr className="source-row__problem-row">
                   <td colSpan={7}>{problem}</td>
+                </tr>
+              )}
+              {asks && (
+                <tr className="source-row__ask-row">
+                  <td colSpan={7}>
+                    <SourceQuestions row={row} />
+                  </td>
                 </tr>
               )}
             </tbody>

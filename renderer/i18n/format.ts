@@ -78,3 +78,34 @@ export function formatDuration(ms: number, lang: string): string {
   const rest = m % 60;
   return rest ? `${unit(h, 'hour', lang)} ${unit(rest, 'minute', lang)}` : unit(h, 'hour', lang);
 }
+
+/** A calendar day with no time and no zone (month 1–12). */
+export interface DayOfYear {
+  year: number;
+  month: number;
+  day: number;
+}
+
+const utcDay = (d: DayOfYear) => Date.UTC(d.year, d.month - 1, d.day);
+
+/** "3 April 2022" / "3 апреля 2022 г.": a calendar day, never shifted by the computer's time zone. */
+export function formatCalendarDate(d: DayOfYear, lang: string): string {
+  return dateFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(utcDay(d));
+}
+
+/** The day, the month name (in the form that follows a day: "апреля") and the year, as Intl writes them. */
+export function calendarDateParts(d: DayOfYear, lang: string): { day: string; month: string; year: string } {
+  const parts = dateFormat(lang, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).formatToParts(utcDay(d));
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return { day: get('day'), month: get('month'), year: get('year') };
+}
+
+/** The ordinal plural category of a number in the UI language (en: 1 → one, 2 → two, 3 → few, 4 → other). */
+export function ordinalCategory(n: number, lang: string): Intl.LDMLPluralRule {
+  return new Intl.PluralRules(intlLocale(lang), { type: 'ordinal' }).select(n);
+}
+
+/** "A, B or C" / "A, B или C". */
+export function formatAlternatives(items: string[], lang: string): string {
+  return new Intl.ListFormat(intlLocale(lang), { type: 'disjunction' }).format(items);
+}

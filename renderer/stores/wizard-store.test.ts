@@ -1,7 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DetectedSource } from '../../shared/model/index.js';
 import { useJobStore } from './job-store.js';
-import { isRecognised, languageFromLocale, normaliseInput, stepFromHash, useWizardStore } from './wizard-store.js';
+import {
+  confidenceWord,
+  dateOrderAnswer,
+  hasOpenQuestion,
+  inventoryRequest,
+  isRecognised,
+  languageFromLocale,
+  needsTimeZone,
+  nextBlocker,
+  normaliseInput,
+  stepFromHash,
+  unansweredSources,
+  useWizardStore,
+} from './wizard-store.js';
 
 afterEach(() => {
   useWizardStore.setState(useWizardStore.getInitialState(), true);
@@ -9,6 +22,29 @@ afterEach(() => {
 });
 
 const telegram = (path: string): DetectedSource => ({ path, kind: 'file', format: 'telegram-json', confidence: 0.95, size: 4770, variant: 'full-account' });
+/** A WhatsApp chat whose dates read both ways (03/04/2022: 3 April or 4 March). */
+const whatsapp = (path: string, candidates: ('dmy' | 'mdy' | 'ymd')[] = ['dmy', 'mdy']): DetectedSource => ({
+  path,
+  kind: 'file',
+  format: 'whatsapp-txt',
+  confidence: 0.8,
+  size: 300,
+  question: { kind: 'date-order', candidates, samples: ['03/04/2022', '03/05/2022'] },
+});
+/** A WhatsApp chat whose dates fit one order only: no question, but still wall-clock times. */
+const whatsappPlain = (path: string): DetectedSource => ({ path, kind: 'file', format: 'whatsapp-txt', confidence: 0.95, size: 200 });
+const vcard = (path: string): DetectedSource => ({ path, kind: 'file', format: 'vcard', confidence: 0.99, size: 100 });
+
+/** Adds the sources and answers their detection in one go. */
+function detected(...list: DetectedSource[]): void {
+  const s = useWizardStore.getState();
+  s.addSources(list.map((d) => d.path));
+  s.markDetected(
+    list.map((d) => d.path),
+    list,
+  );
+}
+
 const unknown = (path: string): DetectedSource => ({
   path,
   kind: 'folder',
@@ -139,5 +175,139 @@ describe('wizard store', () => {
     expect(useWizardStore.getState().banners.map((b) => b.key)).toEqual(['error.action.detect', 'sources.duplicate']);
     s.dismissBanner(first);
     expect(useWizardStore.getState().banners).toEqual([{ id: second, kind: 'info', key: 'sources.duplicate' }]);
+  });
+});
+
+describe('questions and answers per source', () => {
+  const state = () => useWizardStore.getState();
+
+  it('says the confidence in words: certain from 0.9, likely from 0.6, possible below', () => {
+    expect(confidenceWord(1)).toBe('certain');
+    expect(confidenceWord(0.9)).toBe('certain');
+    expect(confidenceWord(0.89)).toBe('likely');
+    expect(confidenceWord(0.6)).toBe('likely');
+    expect(confidenceWord(0.59)).toBe('possible');
+    expect(confidenceWord(0.3)).toBe('possible');
+  });
+
+  it('blocks Next while paths are checked, while nothing readable is added, and while a question is open', () => {
+    expect(nextBlocker(state())).toBe('nothing');
+    state().addSources(['/chats/anna.txt']);
+    expect(nextBlocker(state())).toBe('detecting');
+    state().markDetected(['/chats/anna.txt'], [whatsapp('/chats/anna.txt')]);
+    expect(nextBlocker(state())).toBe('unanswered');
+    expect(unansweredSources(state()).map((r) => r.input)).toEqual(['/chats/anna.txt']);
+    state().addSources(['/tg/result.json']);
+    expect(nextBlocker(state())).toBe('detecting');
+    state().markDetected(['/tg/result.json'], [telegram('/tg/result.json')]);
+    expect(nextBlocker(state())).toBe('unanswered');
+    state().setDateOrder('/chats/anna.txt', 'mdy');
+    expect(nextBlocker(state())).toBeNull();
+    expect(inventoryRequest(state(), 'Europe/Moscow')).not.toBeNull();
+  });
+
+  it('stores answers per path: answering one source leaves the others asking', () => {
+    detected(whatsapp('/a.txt'), whatsapp('/b.txt'));
+    state().setDateOrder('/a.txt', 'dmy');
+    const [a, b] = state().sources;
+    expect(dateOrderAnswer(a!, state().answers)).toBe('dmy');
+    expect(dateOrderAnswer(b!, state().answers)).toBeNull();
+    expect(hasOpenQuestion(a!, state().answers)).toBe(false);
+    expect(hasOpenQuestion(b!, state().answers)).toBe(true);
+    expect(nextBlocker(state())).toBe('unanswered');
+    state().setDateOrder('/b.txt', 'mdy');
+    expect(state().answers).toEqual({ '/a.txt': { dateOrder: 'dmy' }, '/b.txt': { dateOrder: 'mdy' } });
+    expect(nextBlocker(state())).toBeNull();
+  });
+
+  it('does not count an answer the question does not offer', () => {
+    detected(whatsapp('/a.txt', ['dmy', 'mdy']));
+    state().setDateOrder('/a.txt', 'ymd');
+    expect(dateOrderAnswer(state().sources[0]!, state().answers)).toBeNull();
+    expect(nextBlocker(state())).toBe('unanswered');
+    expect(inventoryRequest(state(), 'UTC')).toBeNull();
+  });
+
+  it('a source with a problem or without a question never blocks', () => {
+    detected(telegram('/tg'), vcard('/people.vcf'), unknown('/photos'));
+    expect(unansweredSources(state())).toEqual([]);
+    expect(nextBlocker(state())).toBeNull();
+  });
+
+  it('applies one answer to every other source still asking, where that order is offered', () => {
+    detected(whatsapp('/a.txt'), whatsapp('/b.txt'), whatsapp('/c.txt', ['mdy', 'ymd']), whatsapp('/d.txt'));
+    state().setDateOrder('/d.txt', 'mdy');
+    state().setDateOrder('/a.txt', 'dmy');
+    state().applyDateOrderToUnanswered('dmy');
+    expect(state().answers['/b.txt']).toEqual({ dateOrder: 'dmy' });
+    expect(state().answers['/c.txt']).toBeUndefined(); // dmy is not one of its candidates
+    expect(state().answers['/d.txt']).toEqual({ dateOrder: 'mdy' }); // an answer already given stays
+    expect(unansweredSources(state()).map((r) => r.input)).toEqual(['/c.txt']);
+  });
+
+  it('asks a time zone for wall-clock formats only, and sends the answers with inventory:start', () => {
+    detected(whatsapp('/a.txt'), whatsappPlain('/b.txt'), telegram('/tg'), vcard('/people.vcf'), unknown('/photos'));
+    expect(state().sources.map(needsTimeZone)).toEqual([true, true, false, false, false]);
+    expect(inventoryRequest(state(), 'Europe/Moscow')).toBeNull(); // /a.txt still asks
+    state().setDateOrder('/a.txt', 'mdy');
+    state().setTimeZone('/b.txt', 'Asia/Yekaterinburg');
+    expect(inventoryRequest(state(), 'Europe/Moscow')).toEqual({
+      paths: ['/a.txt', '/b.txt', '/tg', '/people.vcf'], // only what can be read
+      options: {
+        '/a.txt': { dateOrder: 'mdy', timeZone: 'Europe/Moscow' }, // the default zone, as the select shows it
+        '/b.txt': { timeZone: 'Asia/Yekaterinburg' },
+      },
+    });
+  });
+
+  it('sends no options when no source needs any', () => {
+    detected(telegram('/tg'), vcard('/people.vcf'));
+    expect(inventoryRequest(state(), 'UTC')).toEqual({ paths: ['/tg', '/people.vcf'] });
+    expect(inventoryRequest(state(), 'UTC', 1)).toEqual({ paths: ['/tg'] });
+  });
+
+  it('one time zone for every wall-clock source at once', () => {
+    detected(whatsapp('/a.txt'), whatsappPlain('/b.txt'), telegram('/tg'));
+    state().setDateOrder('/a.txt', 'dmy');
+    state().setTimeZoneForAll('Asia/Novosibirsk');
+    expect(state().answers).toEqual({
+      '/a.txt': { dateOrder: 'dmy', timeZone: 'Asia/Novosibirsk' },
+      '/b.txt': { timeZone: 'Asia/Novosibirsk' },
+    });
+  });
+
+  it('forgets the answers of a removed source, so adding it again asks again', () => {
+    detected(whatsapp('/a.txt'));
+    state().setDateOrder('/a.txt', 'dmy');
+    state().removeSource('/a.txt');
+    expect(state().answers).toEqual({});
+    detected(whatsapp('/a.txt'));
+    expect(nextBlocker(state())).toBe('unanswered');
+  });
+
+  it('restores remembered answers, dropping anything that is not a valid answer', () => {
+    state().restoreAnswers({
+      '/a.txt': { dateOrder: 'mdy', timeZone: 'Europe/Berlin' },
+      '/b.txt': { dateOrder: 'sideways' },
+      '/c.txt': 'dmy',
+      '/d.txt': { dateOrder: 'dmy', extra: true },
+    });
+    expect(state().answers).toEqual({ '/a.txt': { dateOrder: 'mdy', timeZone: 'Europe/Berlin' } });
+  });
+
+  it('showQuestion goes to Sources and asks for that question to be shown, each time anew', () => {
+    state().goToStep('inventory');
+    state().showQuestion('/a.txt');
+    const first = state().questionFocus;
+    expect(state().step).toBe('sources');
+    expect(first).toMatchObject({ path: '/a.txt' });
+    state().showQuestion('/a.txt');
+    const second = state().questionFocus!;
+    expect(second.seq).toBeGreaterThan(first!.seq);
+    // Once shown it is forgotten (coming back to Sources later does not jump again); a stale "shown" keeps a newer request.
+    state().questionShown(first!.seq);
+    expect(state().questionFocus).toEqual(second);
+    state().questionShown(second.seq);
+    expect(state().questionFocus).toBeNull();
   });
 });

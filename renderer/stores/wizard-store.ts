@@ -1,11 +1,12 @@
 /**
  * What the user chose and where they are in the wizard: current step, the sources they added with
- * what detection said of each, the UI language, the chats they unticked, and the banners shown.
+ * what detection said of each and their answers to its questions, the UI language, the chats they
+ * unticked, and the banners shown.
  * Pure state and verbs: calling the app core is api-client.ts's job, persisting the language is i18n's.
  */
 import { create } from 'zustand';
-import type { AppInfo } from '../../shared/ipc-contract.js';
-import type { DetectedSource } from '../../shared/model/index.js';
+import type { AppInfo, InvokeRequest } from '../../shared/ipc-contract.js';
+import { SourceOptionsSchema, type DateOrder, type DetectedSource, type FormatId, type SourceOptions } from '../../shared/model/index.js';
 
 /** The eight wizard steps, in product order (shared/product.md). */
 export const STEPS = ['sources', 'inventory', 'clean', 'backup', 'connect', 'pilot', 'upload', 'verify'] as const;
@@ -66,6 +67,20 @@ export interface Banner {
 
 export type LanguageOrigin = 'default' | 'os' | 'user';
 
+/** Formats whose times are wall-clock only (no zone in the file): the user says which zone. */
+export const WALL_CLOCK_FORMATS: ReadonlySet<FormatId> = new Set<FormatId>(['whatsapp-txt']);
+/** Formats that hold contacts only, never chats. */
+export const CONTACT_FORMATS: ReadonlySet<FormatId> = new Set<FormatId>(['vcard', 'contacts-csv']);
+
+/** The user's answers, by the detected (absolute) path of the source they are about. */
+export type Answers = Record<string, SourceOptions>;
+
+/** A request to bring one source's question into view (Sources step); `seq` makes repeats count. */
+export interface QuestionFocus {
+  path: string;
+  seq: number;
+}
+
 export interface WizardState {
   step: StepId;
   language: Language;
@@ -78,6 +93,10 @@ export interface WizardState {
   inventoryJobId: string | null;
   /** Chat ids the user unticked (privacy opt-out); everything else is included. */
   excludedChats: Record<string, true>;
+  /** Answers to the sources' questions (date order) and choices (time zone), by detected path. */
+  answers: Answers;
+  /** Set by `showQuestion`; the Sources step scrolls to that question and focuses it. */
+  questionFocus: QuestionFocus | null;
   banners: Banner[];
 
   goToStep: (step: StepId) => void;
@@ -91,7 +110,22 @@ export interface WizardState {
   /** Detection answers, in the order of `inputs` (the contract answers in request order). */
   markDetected: (inputs: string[], detected: DetectedSource[]) => void;
   markDetectFailed: (inputs: string[], error: UiError) => void;
+  /** Removes the row and the answers given for it. */
   removeSource: (input: string) => void;
+  /** Answers a source's date-order question (by detected path). */
+  setDateOrder: (path: string, order: DateOrder) => void;
+  /** The same answer for every other source still asking, where that order is one of its candidates. */
+  applyDateOrderToUnanswered: (order: DateOrder) => void;
+  /** The time zone of a wall-clock source (by detected path). */
+  setTimeZone: (path: string, timeZone: string) => void;
+  /** One time zone for every wall-clock source in the list. */
+  setTimeZoneForAll: (timeZone: string) => void;
+  /** Answers remembered from before a reload (only valid entries are kept). */
+  restoreAnswers: (answers: Record<string, unknown>) => void;
+  /** Go to the Sources step and bring this source's question into view. */
+  showQuestion: (path: string) => void;
+  /** The question asked for by `showQuestion` is in view (a later request is kept). */
+  questionShown: (seq: number) => void;
   /** A new inventory job was started: watch it and show it. */
   startedInventory: (jobId: string) => void;
   /** Watch a job without moving (a reloaded page), or forget it (null: the host no longer knows it). */
@@ -117,6 +151,77 @@ export function isRecognised(row: SourceRow): boolean {
   return row.status === 'detected' && !!row.detected && row.detected.format !== null && !row.detected.problem;
 }
 
+export type ConfidenceWord = 'certain' | 'likely' | 'possible';
+
+/** Detection confidence in words: certain ≥ 0.9, likely ≥ 0.6, possible below. */
+export function confidenceWord(confidence: number): ConfidenceWord {
+  return confidence >= 0.9 ? 'certain' : confidence >= 0.6 ? 'likely' : 'possible';
+}
+
+/** A recognised source that carries wall-clock times only (its time zone is asked for). */
+export function needsTimeZone(row: SourceRow): boolean {
+  return isRecognised(row) && WALL_CLOCK_FORMATS.has(row.detected!.format!);
+}
+
+/** The answer to a source's date-order question, when one was given and still fits the question. */
+export function dateOrderAnswer(row: SourceRow, answers: Answers): DateOrder | null {
+  const q = row.detected?.question;
+  const a = row.detected ? answers[row.detected.path]?.dateOrder : undefined;
+  return q && q.kind === 'date-order' && a && q.candidates.includes(a) ? a : null;
+}
+
+/** A recognised source whose question has no (valid) answer yet: it cannot be read exactly. */
+export function hasOpenQuestion(row: SourceRow, answers: Answers): boolean {
+  return isRecognised(row) && !!row.detected!.question && dateOrderAnswer(row, answers) === null;
+}
+
+export function unansweredSources(s: Pick<WizardState, 'sources' | 'answers'>): SourceRow[] {
+  return s.sources.filter((r) => hasOpenQuestion(r, s.answers));
+}
+
+/**
+ * Why the inventory cannot start yet, or null when it can: paths still being checked, nothing
+ * readable added, or questions not answered.
+ */
+export type NextBlocker = 'nothing' | 'detecting' | 'unanswered';
+export function nextBlocker(s: Pick<WizardState, 'sources' | 'answers'>): NextBlocker | null {
+  if (s.sources.some((r) => r.status === 'detecting')) return 'detecting';
+  if (!s.sources.some(isRecognised)) return 'nothing';
+  if (unansweredSources(s).length) return 'unanswered';
+  return null;
+}
+
+/**
+ * What `inventory:start` gets: every recognised source, with the answers for the ones that asked
+ * (date order) and a time zone for every wall-clock source (the user's choice, or `defaultTimeZone`).
+ * null while something blocks the start (see `nextBlocker`).
+ */
+export function inventoryRequest(
+  s: Pick<WizardState, 'sources' | 'answers'>,
+  defaultTimeZone: string,
+  limit = 200,
+): InvokeRequest<'inventory:start'> | null {
+  if (nextBlocker(s)) return null;
+  const rows = s.sources.filter(isRecognised).slice(0, limit);
+  const options: Answers = {};
+  for (const row of rows) {
+    const path = row.detected!.path;
+    const o: SourceOptions = {};
+    const order = dateOrderAnswer(row, s.answers);
+    if (order) o.dateOrder = order;
+    if (needsTimeZone(row)) o.timeZone = s.answers[path]?.timeZone ?? defaultTimeZone;
+    if (Object.keys(o).length) options[path] = o;
+  }
+  const paths = rows.map((r) => r.detected!.path);
+  return Object.keys(options).length ? { paths, options } : { paths };
+}
+
+function withAnswer(answers: Answers, path: string, patch: SourceOptions): Answers {
+  return { ...answers, [path]: { ...answers[path], ...patch } };
+}
+
+let nextQuestionFocus = 1;
+
 export const useWizardStore = create<WizardState>()((set, get) => ({
   step: 'sources',
   language: 'en',
@@ -126,6 +231,8 @@ export const useWizardStore = create<WizardState>()((set, get) => ({
   sources: [],
   inventoryJobId: null,
   excludedChats: {},
+  answers: {},
+  questionFocus: null,
   banners: [],
 
   goToStep: (step) => set({ step }),
@@ -170,7 +277,41 @@ export const useWizardStore = create<WizardState>()((set, get) => ({
       const failed = new Set(inputs);
       return { sources: s.sources.map((r) => (failed.has(r.input) && r.status === 'detecting' ? { input: r.input, status: 'failed', error } : r)) };
     }),
-  removeSource: (input) => set((s) => ({ sources: s.sources.filter((r) => r.input !== input) })),
+  removeSource: (input) =>
+    set((s) => {
+      const row = s.sources.find((r) => r.input === input);
+      const answers = { ...s.answers };
+      delete answers[input];
+      if (row?.detected) delete answers[row.detected.path];
+      return { sources: s.sources.filter((r) => r.input !== input), answers };
+    }),
+  setDateOrder: (path, dateOrder) => set((s) => ({ answers: withAnswer(s.answers, path, { dateOrder }) })),
+  applyDateOrderToUnanswered: (dateOrder) =>
+    set((s) => {
+      let answers = s.answers;
+      for (const row of unansweredSources(s)) {
+        if (row.detected!.question!.candidates.includes(dateOrder)) answers = withAnswer(answers, row.detected!.path, { dateOrder });
+      }
+      return { answers };
+    }),
+  setTimeZone: (path, timeZone) => set((s) => ({ answers: withAnswer(s.answers, path, { timeZone }) })),
+  setTimeZoneForAll: (timeZone) =>
+    set((s) => {
+      let answers = s.answers;
+      for (const row of s.sources.filter(needsTimeZone)) answers = withAnswer(answers, row.detected!.path, { timeZone });
+      return { answers };
+    }),
+  restoreAnswers: (restored) =>
+    set((s) => {
+      const answers = { ...s.answers };
+      for (const [path, o] of Object.entries(restored)) {
+        const parsed = SourceOptionsSchema.safeParse(o);
+        if (parsed.success) answers[path] = { ...parsed.data, ...answers[path] };
+      }
+      return { answers };
+    }),
+  showQuestion: (path) => set({ step: 'sources', questionFocus: { path, seq: nextQuestionFocus++ } }),
+  questionShown: (seq) => set((s) => (s.questionFocus?.seq === seq ? { questionFocus: null } : s)),
   startedInventory: (jobId) => set({ inventoryJobId: jobId, step: 'inventory' }),
   watchInventoryJob: (jobId) => set({ inventoryJobId: jobId }),
 

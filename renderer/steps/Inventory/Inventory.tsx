@@ -8,11 +8,14 @@ import { ProgressBar } from '../../components/ProgressBar.js';
 import { formatBytes, formatNumber } from '../../i18n/format.js';
 import { problemMessage } from '../../i18n/messages.js';
 import { isTerminalPhase, useJobStore } from '../../stores/job-store.js';
-import { useWizardStore } from '../../stores/wizard-store.js';
+import { CONTACT_FORMATS, unansweredSources, useWizardStore } from '../../stores/wizard-store.js';
 
 const TOTALS: (keyof Counts)[] = ['contacts', 'chats', 'messages', 'events', 'attachments', 'attachmentsMissing'];
 
-/** Step 2: what was found. Progress while reading; then totals, every chat (tick to move), problems. */
+/**
+ * Step 2: what was found. Progress while reading; then totals, every chat (tick to move), and per
+ * export what it held and the problems met. Contact-only exports (vCard, CSV) have no chat table.
+ */
 export function Inventory() {
   const { t } = useTranslation();
   const jobId = useWizardStore((s) => s.inventoryJobId);
@@ -44,6 +47,8 @@ export function Inventory() {
 function JobView({ job }: { job: JobState }) {
   const { t } = useTranslation();
   const goToStep = useWizardStore((s) => s.goToStep);
+  const showQuestion = useWizardStore((s) => s.showQuestion);
+  const firstUnanswered = useWizardStore((s) => unansweredSources(s)[0]?.detected?.path ?? null);
   const [cancelRequested, setCancelRequested] = useState<string | null>(null);
   const finished = isTerminalPhase(job.phase);
 
@@ -84,12 +89,26 @@ function JobView({ job }: { job: JobState }) {
           <button type="button" className="button" onClick={() => goToStep('sources')}>
             {t('inventory.back')}
           </button>
-          <button type="button" className="button" data-testid="read-again" onClick={() => void startInventory()}>
+          <button
+            type="button"
+            className="button"
+            data-testid="read-again"
+            disabled={firstUnanswered !== null}
+            onClick={() => void startInventory()}
+          >
             {t('inventory.readAgain')}
           </button>
           <button type="button" className="button button--primary" disabled title={t('nav.comingLater')}>
             {t('inventory.nextLater')}
           </button>
+          {firstUnanswered !== null && (
+            <p className="muted" data-testid="read-again-hint">
+              {t('inventory.readAgainUnanswered')}{' '}
+              <button type="button" className="button button--quiet button--small" onClick={() => showQuestion(firstUnanswered)}>
+                {t('sources.showQuestion')}
+              </button>
+            </p>
+          )}
         </div>
       )}
     </>
@@ -102,12 +121,15 @@ function Results({ job }: { job: JobState }) {
   const excluded = useWizardStore((s) => s.excludedChats);
   const toggleChat = useWizardStore((s) => s.toggleChat);
   const setChatsIncluded = useWizardStore((s) => s.setChatsIncluded);
+  const showQuestion = useWizardStore((s) => s.showQuestion);
   const result = job.result!;
 
   const rows = useMemo<ChatRow[]>(
     () => result.sources.flatMap((src, si) => src.chatList.map((c) => ({ ...c, key: `${si}:${c.id}`, source: src.path }))),
     [result],
   );
+  // Contact lists (vCard, CSV) have no chats: when every export is one, there is no chat table at all.
+  const contactsOnly = result.sources.length > 0 && result.sources.every((src) => src.format !== null && CONTACT_FORMATS.has(src.format));
   const chatIds = useMemo(() => [...new Set(rows.map((r) => r.id))], [rows]);
   const selected = chatIds.reduce((n, id) => (excluded[id] ? n : n + 1), 0);
   const partial = job.phase === 'cancelled';
@@ -127,12 +149,20 @@ function Results({ job }: { job: JobState }) {
       </dl>
 
       <h3>{t('chats.title')}</h3>
-      <p data-testid="chats-selected">{t('chats.selected', { selected: formatNumber(selected, lang), total: formatNumber(chatIds.length, lang) })}</p>
-      <ChatTable rows={rows} excluded={excluded} onToggle={toggleChat} onSetIncluded={setChatsIncluded} />
+      {contactsOnly ? (
+        <p className="note note--info" data-testid="contacts-only">
+          {t('inventory.contactsOnly')}
+        </p>
+      ) : (
+        <>
+          <p data-testid="chats-selected">{t('chats.selected', { selected: formatNumber(selected, lang), total: formatNumber(chatIds.length, lang) })}</p>
+          <ChatTable rows={rows} excluded={excluded} onToggle={toggleChat} onSetIncluded={setChatsIncluded} />
+        </>
+      )}
 
       <h3>{t('inventory.problemsTitle')}</h3>
       {result.sources.map((src) => (
-        <section key={src.path} className="source-problems" data-testid="source-problems">
+        <section key={src.path} className="source-problems" data-testid="source-problems" data-format={src.format ?? ''}>
           <h4>
             <code className="path">{src.path}</code>
             <span className="muted">
@@ -141,8 +171,13 @@ function Results({ job }: { job: JobState }) {
               {src.partial ? ` · ${t('inventory.partialSource')}` : ''}
             </span>
           </h4>
+          <p className="source-problems__counts" data-testid="source-counts">
+            {src.format && CONTACT_FORMATS.has(src.format)
+              ? t('inventory.sourceContacts', { n: formatNumber(src.contacts, lang) })
+              : t('inventory.sourceChats', { chats: formatNumber(src.chats, lang), messages: formatNumber(src.messages, lang) })}
+          </p>
           {src.owner && <p className="muted">{t('inventory.owner', { name: src.owner })}</p>}
-          <ProblemList problems={src.problems} sourcePath={src.path} />
+          <ProblemList problems={src.problems} sourcePath={src.path} onAnswer={() => showQuestion(src.path)} />
         </section>
       ))}
     </>

@@ -4,22 +4,25 @@ import { addAndDetect, canResolveDroppedFiles, pathForDroppedFile, pickAndDetect
 import { DropZone } from '../../components/DropZone.js';
 import { FolderBrowser } from '../../components/FolderBrowser.js';
 import { SourceList } from '../../components/SourceList.js';
-import { isRecognised, useWizardStore } from '../../stores/wizard-store.js';
+import { nextBlocker, unansweredSources, useWizardStore } from '../../stores/wizard-store.js';
 
 /** Step 1: point at local exports (dialog or folder browser, drag and drop, or a typed path); see what each is. */
 export function Sources() {
   const { t } = useTranslation();
   const fieldId = useId();
+  const hintId = useId();
   const sources = useWizardStore((s) => s.sources);
+  const answers = useWizardStore((s) => s.answers);
   const info = useWizardStore((s) => s.appInfo);
+  const showQuestion = useWizardStore((s) => s.showQuestion);
   const [path, setPath] = useState('');
   const [browsing, setBrowsing] = useState(false);
   const [starting, setStarting] = useState(false);
 
   const nativeDialog = info?.nativeDialog === true;
-  const detecting = sources.some((r) => r.status === 'detecting');
-  const recognised = sources.filter(isRecognised).length;
-  const canStart = recognised > 0 && !detecting && !starting;
+  const blocker = nextBlocker({ sources, answers });
+  const unanswered = unansweredSources({ sources, answers });
+  const canStart = blocker === null && !starting;
 
   const add = (paths: string[]) => void addAndDetect(paths);
 
@@ -95,10 +98,30 @@ export function Sources() {
       <SourceList rows={sources} onRemove={removeSource} />
 
       <div className="step-actions">
-        <button type="button" className="button button--primary" data-testid="next-inventory" disabled={!canStart} onClick={() => void onNext()}>
+        <button
+          type="button"
+          className="button button--primary"
+          data-testid="next-inventory"
+          disabled={!canStart}
+          aria-describedby={blocker ? hintId : undefined}
+          onClick={() => void onNext()}
+        >
           {t('sources.next')}
         </button>
-        {!canStart && !starting && <p className="muted">{detecting ? t('sources.nextBusy') : t('sources.nextHint')}</p>}
+        {blocker && !starting && (
+          <p className="muted" id={hintId} data-testid="next-hint" data-blocker={blocker}>
+            {blocker === 'detecting'
+              ? t('sources.nextBusy')
+              : blocker === 'unanswered'
+                ? t('sources.nextUnanswered', { n: unanswered.length })
+                : t('sources.nextHint')}
+          </p>
+        )}
+        {blocker === 'unanswered' && unanswered[0]?.detected && (
+          <button type="button" className="button button--quiet" data-testid="show-question" onClick={() => showQuestion(unanswered[0]!.detected!.path)}>
+            {t('sources.showQuestion')}
+          </button>
+        )}
       </div>
     </section>
   );
