@@ -6,6 +6,9 @@
 //   (a) JSON.parse: fs.readFileSync(file, 'utf8') + JSON.parse + counting messages;
 //   (b) ours: registry detection + the streaming parser (the real entry point), counting messages.
 // Exits non-zero if the two disagree on the number of messages.
+//
+// Then the WhatsApp section (see whatsappSection below): our whatsapp-txt parser against
+// whatsapp-chat-parser 4.0.2. `--only telegram` / `--only whatsapp` runs one section.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -32,6 +35,18 @@ function option(name, fallback) {
 
 const messages = option('messages', 1_000_000);
 const runs = option('runs', 2);
+const only = (() => {
+  const i = process.argv.indexOf('--only');
+  return i === -1 ? null : process.argv[i + 1];
+})();
+if (only !== null && only !== 'telegram' && only !== 'whatsapp') {
+  console.error('--only takes telegram or whatsapp');
+  process.exit(2);
+}
+if (only === 'whatsapp') {
+  mkdirSync(benchDir, { recursive: true });
+  process.exit((await whatsappSection()) ? 0 : 1);
+}
 
 mkdirSync(benchDir, { recursive: true });
 
@@ -116,4 +131,101 @@ const allCounts = summary.flatMap((s) => s.counts);
 if (allCounts.some((n) => n !== allCounts[0])) {
   console.error(`\nFAIL: message counts differ: ${summary.map((s) => `${s.name}=${s.counts.join('/')}`).join(', ')}`);
   process.exit(1);
+}
+
+if (only === null) {
+  console.log('');
+  if (!(await whatsappSection())) process.exit(1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// WhatsApp: whatsapp-txt against whatsapp-chat-parser 4.0.2 (a devDependency used only here).
+//
+// Generates (once, cached under .bench/wa-N/) a Russian-locale Android export with
+// ../shared/tools/gen-whatsapp.mjs, then runs each contender R times in its own child process:
+//   (a) whatsapp-chat-parser: readFileSync(file, 'utf8') + parseString (scripts/bench/wa-baseline-child.mjs);
+//   (b) ours: registry detection — which reads the whole file once for the date order — then the
+//       streaming parser, counting messages and events (scripts/bench/wa-ours-child.ts, bundled).
+// whatsapp-chat-parser returns system lines as messages (author null), so its count is compared
+// with our messages + events. Goal: at least 2× its throughput at no more than 150 MB peak RSS.
+// Returns false when the counts differ (the caller exits non-zero).
+// ---------------------------------------------------------------------------------------------
+async function whatsappSection() {
+  const WA_GOAL_RATIO = 2.0;
+  const WA_GOAL_RSS_MB = 150;
+  const waGenerator = path.resolve(root, '../shared/tools/gen-whatsapp.mjs');
+  const waFile = path.join(benchDir, `wa-${messages}`, 'chat.txt');
+  if (!existsSync(waFile) || statSync(waFile).size === 0) {
+    if (!existsSync(waGenerator)) {
+      console.error(`generator not found: ${waGenerator}`);
+      process.exit(2);
+    }
+    mkdirSync(path.dirname(waFile), { recursive: true });
+    console.log(`generating ${messages.toLocaleString('en')} WhatsApp messages → ${path.relative(root, waFile)} …`);
+    const gen = spawnSync(process.execPath, [waGenerator, waFile, String(messages)], { stdio: 'inherit' });
+    if (gen.status !== 0) process.exit(gen.status ?? 1);
+  }
+  const waSize = statSync(waFile).size;
+
+  const waOurs = path.join(benchDir, 'wa-ours-child.mjs');
+  await build({
+    entryPoints: [path.join(root, 'scripts/bench/wa-ours-child.ts')],
+    outfile: waOurs,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  const waContenders = [
+    { name: 'whatsapp-chat-parser', script: path.join(root, 'scripts/bench/wa-baseline-child.mjs') },
+    { name: 'ours (whatsapp-txt)', script: waOurs },
+  ];
+  const runWa = (script) => {
+    const r = spawnSync(process.execPath, [script, waFile], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (r.status !== 0) {
+      console.error(`${path.basename(script)} failed (exit ${r.status}):\n${r.stderr}`);
+      process.exit(1);
+    }
+    return JSON.parse(r.stdout.trim().split('\n').at(-1));
+  };
+
+  const waResults = waContenders.map(() => []);
+  console.log(`${path.relative(root, waFile)}: ${(waSize / 1e6).toFixed(1)} MB, ${runs} run(s) each`);
+  for (let i = 0; i < runs; i++) waContenders.forEach((c, k) => waResults[k].push(runWa(c.script)));
+
+  const waSummary = waContenders.map((c, k) => {
+    const rs = waResults[k];
+    const best = rs.reduce((a, b) => (b.ms < a.ms ? b : a));
+    return {
+      name: c.name,
+      ms: best.ms,
+      mbps: waSize / 1e6 / (best.ms / 1000),
+      rss: Math.max(...rs.map((r) => r.maxRssMb)),
+      messages: best.messages,
+      detail: best.authored !== undefined ? `${best.authored.toLocaleString('en')} + ${best.events.toLocaleString('en')} events` : '',
+      counts: rs.map((r) => r.messages),
+    };
+  });
+  const padR = (v, n) => String(v).padEnd(n);
+  const padL = (v, n) => String(v).padStart(n);
+  console.log('');
+  console.log(`${padR('contender', 24)}${padL('time s', 9)}${padL('MB/s', 9)}${padL('peak RSS MB', 13)}${padL('messages', 12)}`);
+  for (const s of waSummary) {
+    console.log(`${padR(s.name, 24)}${padL((s.ms / 1000).toFixed(2), 9)}${padL(s.mbps.toFixed(1), 9)}${padL(s.rss.toFixed(0), 13)}${padL(s.messages.toLocaleString('en'), 12)}  ${s.detail}`);
+  }
+  const [waBase, waOursSummary] = waSummary;
+  const waRatio = waOursSummary.mbps / waBase.mbps;
+  const waMet = waRatio >= WA_GOAL_RATIO && waOursSummary.rss <= WA_GOAL_RSS_MB;
+  console.log('');
+  console.log(
+    `ratio ours/whatsapp-chat-parser: ${waRatio.toFixed(2)}×   goal: ≥${WA_GOAL_RATIO.toFixed(1)}× at ≤${WA_GOAL_RSS_MB} MB RSS → ${waMet ? 'met' : 'NOT met'}`,
+  );
+  const all = waSummary.flatMap((s) => s.counts);
+  if (all.some((n) => n !== all[0])) {
+    console.error(`\nFAIL: message counts differ: ${waSummary.map((s) => `${s.name}=${s.counts.join('/')}`).join(', ')}`);
+    return false;
+  }
+  return true;
 }

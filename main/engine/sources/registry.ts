@@ -7,10 +7,18 @@ import path from 'node:path';
 import type { DetectedSource, Problem } from '../../../shared/model/index.js';
 import { openZipContainer, type ZipContainer } from '../archive/zip.js';
 import { FileContainer, FolderContainer, readHeadOf } from './container.js';
+import { discordPackage } from './discord-package.js';
+import { discordJson } from './discord-json.js';
+import { messengerJson } from './messenger-json.js';
+import { slackZip } from './slack-zip.js';
+import { skypeJson } from './skype-json.js';
+import { contactsCsv } from './contacts-csv.js';
 import { telegramJson } from './telegram-json.js';
+import { vcard } from './vcard.js';
+import { whatsappTxt } from './whatsapp-txt.js';
 import type { Container, Detection, SourceFormat } from './types.js';
 
-export const formats: readonly SourceFormat[] = [telegramJson];
+export const formats: readonly SourceFormat[] = [telegramJson, messengerJson, discordJson, vcard, contactsCsv, slackZip, whatsappTxt, skypeJson, discordPackage];
 
 export interface OpenedSource {
   detected: DetectedSource;
