@@ -43,6 +43,8 @@ function contactLine(c: Contact) {
     org: nfc(c.org) ?? null,
     note: nfc(c.note) ?? null,
     source: { file: c.source.file, line: c.source.line ?? null },
+    ...(c.handles?.length ? { handles: c.handles.map((h) => ({ value: nfc(h.value), type: h.type ?? null })) } : {}),
+    ...(c.sourceUserId ? { sourceUserId: c.sourceUserId } : {}),
     ...(c.self ? { self: true } : {}),
   };
 }
