@@ -9,6 +9,8 @@
 //
 // Then the WhatsApp section (see whatsappSection below): our whatsapp-txt parser against
 // whatsapp-chat-parser 4.0.2. `--only telegram` / `--only whatsapp` runs one section.
+// Then the big export (bigSection), contact/timeline dedupe (scripts/bench/clean.mjs) and the
+// encrypted backup against the age CLI (scripts/bench/backup.mjs).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +19,7 @@ import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = path.join(root, '.bench');
+const oursEntry = path.join(benchDir, 'ours-child.mjs');
 const generator = path.resolve(root, '../shared/tools/gen-telegram.mjs');
 const GOAL_RATIO = 1.0;
 const GOAL_RSS_MB = 200;
@@ -39,8 +42,8 @@ const only = (() => {
   const i = process.argv.indexOf('--only');
   return i === -1 ? null : process.argv[i + 1];
 })();
-if (only !== null && only !== 'telegram' && only !== 'whatsapp') {
-  console.error('--only takes telegram or whatsapp');
+if (only !== null && only !== 'telegram' && only !== 'whatsapp' && only !== 'big') {
+  console.error('--only takes telegram, whatsapp or big');
   process.exit(2);
 }
 if (only === 'whatsapp') {
@@ -49,6 +52,10 @@ if (only === 'whatsapp') {
 }
 
 mkdirSync(benchDir, { recursive: true });
+if (only === 'big') {
+  await bundleOurs();
+  process.exit((await bigSection()) ? 0 : 1);
+}
 
 // 1. The export, generated once per size.
 const exportDir = path.join(benchDir, `tg-${messages}`);
@@ -65,17 +72,19 @@ if (!existsSync(file) || statSync(file).size === 0) {
 const size = statSync(file).size;
 
 // 2. The parser's entry, bundled (the child imports main/engine code through the registry).
-const oursEntry = path.join(benchDir, 'ours-child.mjs');
-await build({
-  entryPoints: [path.join(root, 'scripts/bench/ours-child.ts')],
-  outfile: oursEntry,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  packages: 'external',
-  logLevel: 'warning',
-});
+async function bundleOurs() {
+  await build({
+    entryPoints: [path.join(root, 'scripts/bench/ours-child.ts')],
+    outfile: oursEntry,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+}
+await bundleOurs();
 
 const contenders = [
   { name: 'JSON.parse', script: path.join(root, 'scripts/bench/baseline-child.mjs') },
@@ -136,6 +145,48 @@ if (allCounts.some((n) => n !== allCounts[0])) {
 if (only === null) {
   console.log('');
   if (!(await whatsappSection())) process.exit(1);
+  if (!process.argv.includes('--no-big')) {
+    console.log('');
+    if (!(await bigSection())) process.exit(1);
+  }
+  for (const other of ['clean.mjs']) {
+    console.log('');
+    const r = spawnSync(process.execPath, [path.join(root, 'scripts/bench', other)], { stdio: 'inherit' });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Big: a Telegram export larger than any string V8 can hold (≈2.6 GB, 7 M messages), so JSON.parse
+// cannot even be attempted on it; ours must read it completely (every message, every byte) with
+// the same bounded memory. `--no-big` skips it (the file takes ~1 min to generate the first time).
+// ---------------------------------------------------------------------------------------------
+async function bigSection() {
+  const BIG_MESSAGES = 9_000_000;
+  const bigDir = path.join(benchDir, `tg-${BIG_MESSAGES}`);
+  const bigFile = path.join(bigDir, 'result.json');
+  if (!existsSync(bigFile) || statSync(bigFile).size === 0) {
+    console.log(`generating ${BIG_MESSAGES.toLocaleString('en')} messages → ${path.relative(root, bigFile)} (≈2.6 GB, once) …`);
+    const gen = spawnSync(process.execPath, [path.join(root, 'scripts/bench/gen-big-telegram.mjs'), bigDir, String(BIG_MESSAGES), '200'], { stdio: 'inherit' });
+    if (gen.status !== 0) return false;
+  }
+  const bigSize = statSync(bigFile).size;
+  const base = spawnSync(process.execPath, [path.join(root, 'scripts/bench/baseline-child.mjs'), bigFile], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const baseWhy = base.status === 0 ? 'it did not fail?!' : (base.stderr.match(/(ERR_STRING_TOO_LONG|Cannot create a string longer than[^\n]*|RangeError[^\n]*)/)?.[1] ?? `exit ${base.status}`);
+  const r = spawnSync(process.execPath, [path.join(benchDir, 'ours-child.mjs'), bigFile], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) {
+    console.error(`ours failed on the big export (exit ${r.status}):\n${r.stderr}`);
+    return false;
+  }
+  const ours = JSON.parse(r.stdout.trim().split('\n').at(-1));
+  const complete = ours.messages === BIG_MESSAGES && ours.bytes === bigSize;
+  console.log(`${path.relative(root, bigFile)}: ${(bigSize / 1e9).toFixed(2)} GB`);
+  console.log(`JSON.parse: cannot read it (${baseWhy})`);
+  console.log(
+    `ours (streaming): ${(ours.ms / 1000).toFixed(1)} s, ${(bigSize / 1e6 / (ours.ms / 1000)).toFixed(1)} MB/s, peak RSS ${ours.maxRssMb.toFixed(0)} MB, ` +
+      `${ours.messages.toLocaleString('en')} of ${BIG_MESSAGES.toLocaleString('en')} messages, ${ours.bytes === bigSize ? 'every byte' : `${ours.bytes} of ${bigSize} bytes`} read → ${complete ? 'read completely' : 'NOT complete'}`,
+  );
+  return complete;
 }
 
 // ---------------------------------------------------------------------------------------------
