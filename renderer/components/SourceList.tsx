@@ -87,7 +87,7 @@ export function SourceList({ rows, onRemove }: Props) {
                     <span className="badge badge--bad">{t('format.unknown')}</span>
                   )}
                 </td>
-                <td className="nowrap">{d?.variant ? t(`variant.${d.variant}`, { defaultValue: d.variant }) : ''}</td>
+                <td>{d?.variant ? t(`variant.${d.variant}`, { defaultValue: d.variant }) : ''}</td>
                 <td className="num">{d && d.size > 0 ? formatBytes(d.size, lang) : ''}</td>
                 <td className="num">
                   {d?.format && word && (
