@@ -83,6 +83,13 @@ export const ChatSummarySchema = z.object({
   last90: z.number().int().nonnegative(),
   /** Authored messages per calendar month (UTC), `YYYY-MM` → count. */
   activity: z.record(z.string(), z.number().int().nonnegative()),
+  /** Suggested order of moving, with the reasons (the user decides). */
+  priority: z
+    .object({
+      level: z.enum(['high', 'normal', 'low']),
+      reasons: z.array(z.enum(['active', 'many-members', 'announcements', 'confidential', 'inactive', 'left', 'empty'])),
+    })
+    .optional(),
 });
 export type ChatSummary = z.infer<typeof ChatSummarySchema>;
 

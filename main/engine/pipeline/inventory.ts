@@ -16,6 +16,7 @@ import type {
 } from '../../../shared/model/index.js';
 import type { IProgress } from '../progress.js';
 import { containerProblems, formatById, openSource } from '../sources/registry.js';
+import { suggestPriority } from './priority.js';
 import type { SourceSink } from '../sources/types.js';
 
 export interface InventoryInput {
@@ -126,7 +127,7 @@ export function createInventorySink(path: string, asOf: Date) {
   const summary = (): { chatList: ChatSummary[]; counts: Counts; problems: Problem[]; owner?: string } => {
     const chatList: ChatSummary[] = [];
     for (const [id, a] of chats) {
-      chatList.push({
+      const summary: Omit<ChatSummary, 'priority'> = {
         id,
         title: a.chat?.title ?? id,
         type: a.chat?.type ?? 'unknown',
@@ -142,7 +143,8 @@ export function createInventorySink(path: string, asOf: Date) {
         lastAt: a.lastIso,
         last90: a.last90,
         activity: Object.fromEntries([...a.activity.entries()].sort(([x], [y]) => (x < y ? -1 : 1))),
-      });
+      };
+      chatList.push({ ...summary, priority: suggestPriority(summary) });
     }
     return { chatList, counts: { ...counts, chats: chats.size }, problems, ...(owner ? { owner } : {}) };
   };
