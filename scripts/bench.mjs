@@ -149,7 +149,7 @@ if (only === null) {
     console.log('');
     if (!(await bigSection())) process.exit(1);
   }
-  for (const other of ['clean.mjs']) {
+  for (const other of ['clean.mjs', 'backup.mjs']) {
     console.log('');
     const r = spawnSync(process.execPath, [path.join(root, 'scripts/bench', other)], { stdio: 'inherit' });
     if (r.status !== 0) process.exit(r.status ?? 1);

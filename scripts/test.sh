@@ -14,6 +14,13 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 fc-list 2>/dev/null | grep -qi dejavu || need_apt+=(fonts-dejavu-core)
 fc-list 2>/dev/null | grep -qi "color emoji" || need_apt+=(fonts-noto-color-emoji)
+# Backup tests: the age reference CLI, unzip, and a real Secret Service (scripts/with-keyring.sh).
+command -v age >/dev/null 2>&1 || need_apt+=(age)
+command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
+command -v gnome-keyring-daemon >/dev/null 2>&1 || need_apt+=(gnome-keyring)
+{ command -v dbus-run-session && command -v dbus-send; } >/dev/null 2>&1 || need_apt+=(dbus)
+command -v dbus-launch >/dev/null 2>&1 || need_apt+=(dbus-x11)
+command -v secret-tool >/dev/null 2>&1 || need_apt+=(libsecret-tools)
 if [ ${#need_apt[@]} -gt 0 ]; then
   step "installing system packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -38,7 +45,7 @@ step "lint (eslint + dependency zones)"
 npm run -s lint
 
 step "unit + integration (vitest)"
-npx vitest run --reporter=default --reporter=json --outputFile.json=out/reports/vitest.json
+bash scripts/with-keyring.sh npx vitest run --reporter=default --reporter=json --outputFile.json=out/reports/vitest.json
 
 step "end-to-end (Playwright, Chromium)"
 npx playwright test

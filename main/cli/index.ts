@@ -4,6 +4,7 @@
  */
 import { VERSION } from '../engine/version.js';
 import { parseArgs, sourceOptions, UsageError } from './args.js';
+import { BACKUP_COMMANDS, BACKUP_USAGE, backupCommand, type BackupCommand } from './backup.js';
 import { CLEAN_USAGE, cleanCommand } from './clean.js';
 import { convertCommand } from './convert.js';
 import { inspectCommand } from './inspect.js';
@@ -15,7 +16,7 @@ usage:
         what is in these exports (folders, .zip or files); nothing is changed
   pereezd convert PATH... --out DIR [--date-order dmy|mdy|ymd] [--tz ZONE]
         the normalised model as JSON Lines: contacts, chats, messages, problems
-${CLEAN_USAGE}
+${CLEAN_USAGE}${BACKUP_USAGE}
   --date-order  how to read dates like 03/04/22 when the export cannot tell (WhatsApp)
   --tz          the time zone of exports that carry wall-clock times only (default: this computer's)
 
@@ -34,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === 'clean') return cleanCommand(rest, USAGE);
+  if ((BACKUP_COMMANDS as readonly string[]).includes(cmd)) return backupCommand(cmd as BackupCommand, rest, USAGE);
   if (cmd === 'inspect' || cmd === 'convert') {
     let args;
     let options;

@@ -97,6 +97,19 @@ export class ZipError extends Error {
   }
 }
 
+/**
+ * Random access to the bytes of a zip archive: a file on disk, or anything else that can read at
+ * an offset (the decrypted payload of an encrypted backup, a stored zip inside another zip).
+ */
+export interface ZipSource {
+  readonly size: number;
+  /** Up to `length` bytes at `position` (fewer only at the end). */
+  readAt(position: number, length: number): Promise<Buffer>;
+  /** Bytes `start..end` (inclusive) as a stream. */
+  stream(start: number, end: number): Readable;
+  close(): Promise<void>;
+}
+
 export interface ZipContainer extends Container {
   readonly kind: 'zip';
   /** Every record of the central directory, in archive order (do not mutate). */
@@ -243,6 +256,16 @@ async function readAt(fh: FileHandle, position: number, length: number): Promise
   return done === length ? buf : buf.subarray(0, done);
 }
 
+/** A zip file on disk as a ZipSource. */
+function fileSource(file: string, fh: FileHandle, size: number): ZipSource {
+  return {
+    size,
+    readAt: (position, length) => readAt(fh, position, length),
+    stream: (start, end) => createReadStream(file, { start, end, highWaterMark: STREAM_CHUNK }),
+    close: () => fh.close(),
+  };
+}
+
 function u64(buf: Buffer, offset: number, what: string): number {
   const v = buf.readBigUInt64LE(offset);
   if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw damaged(`${what} is impossibly large (${v})`);
@@ -266,12 +289,12 @@ interface DirectoryLocation {
   zip64: boolean;
 }
 
-async function locateCentralDirectory(fh: FileHandle, fileSize: number): Promise<DirectoryLocation> {
+async function locateCentralDirectory(src: ZipSource, fileSize: number): Promise<DirectoryLocation> {
   const noEocd = () => damaged('no end-of-central-directory record: the archive is truncated or not a zip');
   if (fileSize < EOCD_SIZE) throw noEocd();
   const tailLength = Math.min(fileSize, EOCD_SIZE + MAX_COMMENT);
   const tailStart = fileSize - tailLength;
-  const tail = await readAt(fh, tailStart, tailLength);
+  const tail = await src.readAt(tailStart, tailLength);
   if (tail.length < tailLength) throw noEocd();
 
   // Search backwards; prefer a record whose comment ends exactly at the end of the file (a
@@ -302,14 +325,14 @@ async function locateCentralDirectory(fh: FileHandle, fileSize: number): Promise
 
   // ZIP64 end of central directory locator, immediately before the EOCD (APPNOTE 4.3.15).
   if (eocdPos >= ZIP64_LOCATOR_SIZE) {
-    const loc = await readAt(fh, eocdPos - ZIP64_LOCATOR_SIZE, ZIP64_LOCATOR_SIZE);
+    const loc = await src.readAt(eocdPos - ZIP64_LOCATOR_SIZE, ZIP64_LOCATOR_SIZE);
     if (loc.length === ZIP64_LOCATOR_SIZE && loc.readUInt32LE(0) === SIG_ZIP64_LOCATOR) {
       const recordPos = u64(loc, 8, 'the ZIP64 end-of-central-directory offset');
       if (loc.readUInt32LE(16) > 1 || loc.readUInt32LE(4) !== 0) throw new ZipError('split (multi-part) zip archives are not supported', 'ZIP_UNSUPPORTED');
       if (recordPos + ZIP64_EOCD_SIZE > eocdPos - ZIP64_LOCATOR_SIZE) {
         throw damaged(`the ZIP64 end-of-central-directory record offset (${recordPos}) lies past its locator: the archive is truncated or damaged`);
       }
-      const rec = await readAt(fh, recordPos, ZIP64_EOCD_SIZE);
+      const rec = await src.readAt(recordPos, ZIP64_EOCD_SIZE);
       if (rec.length < ZIP64_EOCD_SIZE || rec.readUInt32LE(0) !== SIG_ZIP64_EOCD) {
         throw damaged(`no ZIP64 end-of-central-directory record at offset ${recordPos}: the archive is damaged`);
       }
@@ -348,7 +371,7 @@ interface RawEntry {
   minEnd: number;
 }
 
-async function readCentralDirectory(fh: FileHandle, loc: DirectoryLocation, limits: ZipLimits): Promise<RawEntry[]> {
+async function readCentralDirectory(src: ZipSource, loc: DirectoryLocation, limits: ZipLimits): Promise<RawEntry[]> {
   if (loc.entries > limits.maxEntries) {
     throw new ZipError(`the archive has ${loc.entries} entries, more than the limit of ${limits.maxEntries}`, 'ZIP_LIMIT');
   }
@@ -363,7 +386,7 @@ async function readCentralDirectory(fh: FileHandle, loc: DirectoryLocation, limi
     if (pos + length > cdEnd) throw damaged(`the central directory is truncated at offset ${pos}: the archive is damaged`);
     if (pos >= bufStart && pos + length <= bufStart + buf.length) return;
     const want = Math.min(Math.max(length, CD_CHUNK), cdEnd - pos);
-    buf = await readAt(fh, pos, want);
+    buf = await src.readAt(pos, want);
     bufStart = pos;
     if (buf.length < length) throw damaged(`the central directory is truncated at offset ${pos}: the archive is truncated`);
   };
@@ -576,16 +599,16 @@ class ZipArchive implements ZipContainer {
   private readonly files = new Map<string, ZipEntryInfo>();
   private readonly active = new Set<Readable>();
   private topLevel: ContainerEntry[] | null = null;
-  private fh: FileHandle | null;
+  private src: ZipSource | null;
 
   constructor(
     readonly path: string,
-    fh: FileHandle,
+    src: ZipSource,
     private readonly fileSize: number,
     raw: RawEntry[],
     private readonly limits: ZipLimits,
   ) {
-    this.fh = fh;
+    this.src = src;
     this.all = raw.map((r) => r.info);
     const warn = (info: ZipEntryInfo, code: ZipWarningCode, message: string) => this.warnings.push({ entry: info.path, code, message });
 
@@ -690,9 +713,9 @@ class ZipArchive implements ZipContainer {
   async close(): Promise<void> {
     for (const s of this.active) s.destroy(new ZipError(`${this.path}: the archive was closed while an entry was being read`, 'ZIP_CLOSED'));
     this.active.clear();
-    const fh = this.fh;
-    this.fh = null;
-    await fh?.close();
+    const src = this.src;
+    this.src = null;
+    await src?.close();
   }
 
   private find(rel: string): ZipEntryInfo | undefined {
@@ -713,7 +736,7 @@ class ZipArchive implements ZipContainer {
   }
 
   private refusal(info: ZipEntryInfo): ZipError | null {
-    if (!this.fh) return new ZipError(`${this.path}: the archive is closed`, 'ZIP_CLOSED');
+    if (!this.src) return new ZipError(`${this.path}: the archive is closed`, 'ZIP_CLOSED');
     if (info.encrypted) return new ZipError(`entry ${info.path} is encrypted; password-protected archives are not supported`, 'ZIP_UNSUPPORTED');
     if (info.method !== 0 && info.method !== 8) return new ZipError(unsupportedMessage(info), 'ZIP_UNSUPPORTED');
     if (this.ratioExceeded(info)) return new ZipError(ratioMessage(info, this.limits), 'ZIP_REFUSED');
@@ -723,9 +746,9 @@ class ZipArchive implements ZipContainer {
   /** Finds the data through the local header, then streams exactly the compressed range. */
   private async start(info: ZipEntryInfo, stream: EntryStream): Promise<void> {
     try {
-      const fh = this.fh;
-      if (!fh) throw new ZipError(`${this.path}: the archive is closed`, 'ZIP_CLOSED');
-      const header = await readAt(fh, info.offset, LOCAL_SIZE);
+      const src = this.src;
+      if (!src) throw new ZipError(`${this.path}: the archive is closed`, 'ZIP_CLOSED');
+      const header = await src.readAt(info.offset, LOCAL_SIZE);
       if (header.length < LOCAL_SIZE || header.readUInt32LE(0) !== SIG_LOCAL) {
         throw damaged(`entry ${info.path} is damaged (no local header at offset ${info.offset})`);
       }
@@ -740,7 +763,7 @@ class ZipArchive implements ZipContainer {
         stream.end();
         return;
       }
-      const source = createReadStream(this.path, { start: dataStart, end: dataStart + info.compressedSize - 1, highWaterMark: STREAM_CHUNK });
+      const source = src.stream(dataStart, dataStart + info.compressedSize - 1);
       const done = (err: Error | null) => {
         if (err && !stream.destroyed) stream.destroy(err);
       };
@@ -772,22 +795,38 @@ function ratioMessage(info: ZipEntryInfo, limits: ZipLimits): string {
  * archives) or is beyond the limits (entry count, total declared size, overlapping entries).
  */
 export async function openZipContainer(file: string, limits?: Partial<ZipLimits>): Promise<ZipContainer> {
-  const lim: ZipLimits = { ...DEFAULT_ZIP_LIMITS, ...limits };
   const abs = nodePath.resolve(file);
   const fh = await openFile(abs, 'r');
+  let size: number;
   try {
-    const { size: fileSize } = await fh.stat();
-    const loc = await locateCentralDirectory(fh, fileSize);
-    const raw = await readCentralDirectory(fh, loc, lim);
+    ({ size } = await fh.stat());
+  } catch (err) {
+    await fh.close().catch(() => undefined);
+    throw err;
+  }
+  return openZipSource(abs, fileSource(abs, fh, size), limits);
+}
+
+/**
+ * Opens a zip archive read through `source` (closed with the container, or here on failure).
+ * `displayPath` names the archive in messages and in `display()`. Same checks and errors as
+ * `openZipContainer`.
+ */
+export async function openZipSource(displayPath: string, source: ZipSource, limits?: Partial<ZipLimits>): Promise<ZipContainer> {
+  const lim: ZipLimits = { ...DEFAULT_ZIP_LIMITS, ...limits };
+  try {
+    const fileSize = source.size;
+    const loc = await locateCentralDirectory(source, fileSize);
+    const raw = await readCentralDirectory(source, loc, lim);
     let total = 0;
     for (const r of raw) if (!r.info.isDirectory) total += r.info.size;
     if (total > lim.maxTotalSize) {
       throw new ZipError(`the archive would expand to ${total} bytes, more than the limit of ${lim.maxTotalSize} (possible zip bomb)`, 'ZIP_LIMIT');
     }
     checkOverlaps(raw);
-    return new ZipArchive(abs, fh, fileSize, raw, lim);
+    return new ZipArchive(displayPath, source, fileSize, raw, lim);
   } catch (err) {
-    await fh.close().catch(() => undefined);
+    await source.close().catch(() => undefined);
     throw err;
   }
 }
