@@ -11,7 +11,7 @@ export interface ChatRow extends ChatSummary {
   source: string;
 }
 
-type SortColumn = 'include' | 'title' | 'type' | 'members' | 'messages' | 'events' | 'media' | 'firstAt' | 'lastAt' | 'last90';
+type SortColumn = 'include' | 'title' | 'priority' | 'type' | 'members' | 'messages' | 'events' | 'media' | 'firstAt' | 'lastAt' | 'last90';
 type SortDir = 'asc' | 'desc';
 
 interface Props {
@@ -19,10 +19,14 @@ interface Props {
   excluded: Record<string, true>;
   onToggle: (chatId: string) => void;
   onSetIncluded: (chatIds: string[], included: boolean) => void;
+  /** The row whose details are shown (by key), if any. */
+  selectedKey?: string | null;
+  /** The user picked a row (its title) to see its details. */
+  onSelect?: (row: ChatRow) => void;
 }
 
 const ROW_HEIGHT = 44;
-const COLUMNS: SortColumn[] = ['include', 'title', 'type', 'members', 'messages', 'events', 'media', 'firstAt', 'lastAt', 'last90'];
+const COLUMNS: SortColumn[] = ['include', 'title', 'priority', 'type', 'members', 'messages', 'events', 'media', 'firstAt', 'lastAt', 'last90'];
 const NONE: Record<string, true> = {};
 const NUMERIC = new Set<SortColumn>(['members', 'messages', 'events', 'media', 'last90']);
 
@@ -33,6 +37,10 @@ interface Prepared {
   last: number;
 }
 
+/** Priority order: high first; a chat without a suggestion last. */
+const PRIORITY_RANK = { high: 0, normal: 1, low: 2 } as const;
+const priorityRank = (row: ChatRow) => (row.priority ? PRIORITY_RANK[row.priority.level] : 3);
+
 const ts = (iso: string | null) => {
   const t = iso ? Date.parse(iso) : NaN;
   return Number.isNaN(t) ? Number.NaN : t;
@@ -42,11 +50,11 @@ const ts = (iso: string | null) => {
  * Every chat found, one row each: tick to move it (privacy opt-out), sort by any column, filter by
  * name. Virtualised: only the visible rows are in the DOM, so 100 000 chats scroll smoothly.
  */
-export function ChatTable({ rows, excluded, onToggle, onSetIncluded }: Props) {
+export function ChatTable({ rows, excluded, onToggle, onSetIncluded, selectedKey = null, onSelect }: Props) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const [filter, setFilter] = useState('');
-  const [sort, setSort] = useState<{ col: SortColumn; dir: SortDir }>({ col: 'lastAt', dir: 'desc' });
+  const [sort, setSort] = useState<{ col: SortColumn; dir: SortDir }>({ col: 'priority', dir: 'asc' });
   const deferredFilter = useDeferredValue(filter);
   const scrollRef = useRef<HTMLDivElement>(null);
 
@@ -88,6 +96,17 @@ export function ChatTable({ rows, excluded, onToggle, onSetIncluded }: Props) {
       let c: number;
       if (sort.col === 'title') c = collator.compare(a.row.title, b.row.title);
       else if (sort.col === 'type') c = collator.compare(t(`chats.type.${a.row.type}`), t(`chats.type.${b.row.type}`));
+      else if (sort.col === 'priority') {
+        c = priorityRank(a.row) - priorityRank(b.row);
+        // Same priority: the most recent chat first, whichever way the column is sorted; no date last.
+        if (c === 0) {
+          const x = a.last;
+          const y = b.last;
+          if (Number.isNaN(x) || Number.isNaN(y)) {
+            if (Number.isNaN(x) !== Number.isNaN(y)) return Number.isNaN(x) ? 1 : -1;
+          } else if (x !== y) return y - x;
+        }
+      }
       else {
         const x = num(a);
         const y = num(b);
@@ -123,7 +142,7 @@ export function ChatTable({ rows, excluded, onToggle, onSetIncluded }: Props) {
   }, [someShownIncluded]);
 
   const clickSort = (col: SortColumn) =>
-    setSort((s) => (s.col === col ? { col, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { col, dir: NUMERIC.has(col) || col === 'lastAt' || col === 'firstAt' ? 'desc' : 'asc' }));
+    setSort((s) => (s.col === col ? { col, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { col, dir: col !== 'priority' && (NUMERIC.has(col) || col === 'lastAt' || col === 'firstAt') ? 'desc' : 'asc' }));
 
   const ariaSort = (col: SortColumn) => (sort.col === col ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none');
   const n = (v: number) => formatNumber(v, lang);
@@ -191,12 +210,14 @@ export function ChatTable({ rows, excluded, onToggle, onSetIncluded }: Props) {
             if (!item) return null;
             const { row } = item;
             const included = !excluded[row.id];
+            const selected = row.key === selectedKey;
             return (
               <div
                 key={row.key}
                 role="row"
                 aria-rowindex={v.index + 2}
-                className={`chat-table__row${included ? '' : ' is-excluded'}`}
+                className={`chat-table__row${included ? '' : ' is-excluded'}${selected ? ' is-selected' : ''}`}
+                data-selected={selected}
                 data-testid="chat-row"
                 data-chat-id={row.id}
                 style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
@@ -212,7 +233,23 @@ export function ChatTable({ rows, excluded, onToggle, onSetIncluded }: Props) {
                   />
                 </div>
                 <div role="cell" className="chat-table__cell col-title" title={`${row.title}\n${row.source}`}>
-                  <span className="ellipsis">{row.title}</span>
+                  {onSelect ? (
+                    <button
+                      type="button"
+                      className="chat-table__select ellipsis"
+                      aria-pressed={selected}
+                      aria-label={t('chats.showDetails', { title: row.title })}
+                      data-testid="chat-select"
+                      onClick={() => onSelect(row)}
+                    >
+                      {row.title}
+                    </button>
+                  ) : (
+                    <span className="ellipsis">{row.title}</span>
+                  )}
+                </div>
+                <div role="cell" className="chat-table__cell col-priority" data-testid="chat-priority" data-level={row.priority?.level ?? ''}>
+                  <PriorityBadge priority={row.priority} />
                 </div>
                 <div role="cell" className="chat-table__cell col-type">
                   {t(`chats.type.${row.type}`)}
@@ -243,5 +280,18 @@ export function ChatTable({ rows, excluded, onToggle, onSetIncluded }: Props) {
         )}
       </div>
     </div>
+  );
+}
+
+/** The suggested priority as a badge (colour and word) with its reasons in short words below. */
+export function PriorityBadge({ priority }: { priority: ChatRow['priority'] }) {
+  const { t } = useTranslation();
+  if (!priority) return <span className="muted">—</span>;
+  const reasons = priority.reasons.map((r) => t(`priority.reason.${r}`)).join(' · ');
+  return (
+    <span className="priority" title={reasons ? `${t(`priority.level.${priority.level}`)}: ${reasons}` : t(`priority.level.${priority.level}`)}>
+      <span className={`priority__badge priority__badge--${priority.level}`}>{t(`priority.level.${priority.level}`)}</span>
+      {reasons && <span className="priority__reasons">{reasons}</span>}
+    </span>
   );
 }

@@ -1,6 +1,6 @@
 /// <reference types="vite/client" />
 import { describe, expect, it } from 'vitest';
-import { FormatIdSchema } from '../../shared/model/source.js';
+import { ChatSummarySchema, FormatIdSchema } from '../../shared/model/source.js';
 import { ProblemCodeSchema } from '../../shared/model/problem.js';
 import { ChatTypeSchema } from '../../shared/model/chat.js';
 import { STEPS } from '../stores/wizard-store.js';
@@ -69,6 +69,14 @@ describe('i18n catalogues', () => {
     }
   });
 
+  it('name every priority level and reason the engine can suggest', () => {
+    const priority = ChatSummarySchema.shape.priority.unwrap();
+    for (const lng of ['en', 'ru'] as const) {
+      for (const l of priority.shape.level.options) expect(flat[lng].has(`priority.level.${l}`), `${lng} priority.level.${l}`).toBe(true);
+      for (const r of priority.shape.reasons.element.options) expect(flat[lng].has(`priority.reason.${r}`), `${lng} priority.reason.${r}`).toBe(true);
+    }
+  });
+
   it('really is Russian in ru (no English left untranslated by accident)', () => {
     // Same-in-both values are allowed only where they are names, not sentences.
     const allowedSame = new Set(['language.en', 'language.ru', 'format.telegram-json', 'format.messenger-json', 'sources.kind.unknown']);
@@ -96,7 +104,8 @@ describe('i18n catalogues', () => {
 
     // …and no key is dead weight: each is used literally, or under a prefix the code builds keys from.
     const dynamic = ['steps.', 'stepHint.', 'problem.', 'format.', 'variant.', 'chats.type.', 'chats.col.', 'sources.kind.', 'language.',
-      'error.action.', 'error.code.', 'problems.severity.', 'progress.counters.', 'inventory.totals.', 'status.host.'];
+      'error.action.', 'error.code.', 'problems.severity.', 'progress.counters.', 'inventory.totals.', 'status.host.',
+      'priority.level.', 'priority.reason.'];
     const unused = [...flat.en.keys()].filter((k) => !used.has(k) && !mentioned.has(k) && !dynamic.some((p) => k.startsWith(p)));
     expect(unused).toEqual([]);
   });

@@ -109,3 +109,17 @@ export function ordinalCategory(n: number, lang: string): Intl.LDMLPluralRule {
 export function formatAlternatives(items: string[], lang: string): string {
   return new Intl.ListFormat(intlLocale(lang), { type: 'disjunction' }).format(items);
 }
+
+/** A calendar month `YYYY-MM`: "Jul 2018" / "июль 2018 г." (UTC, never shifted by the computer's zone). */
+export function formatMonth(month: string, lang: string): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(month);
+  if (!m) return month;
+  return dateFormat(lang, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1));
+}
+
+/** The short month name alone ("Jul" / "июль"), for axis labels below a year. */
+export function formatMonthName(month: string, lang: string): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(month);
+  if (!m) return month;
+  return dateFormat(lang, { month: 'short', timeZone: 'UTC' }).format(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1));
+}

@@ -1,13 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DetectedSource } from '../../shared/model/index.js';
 import { useJobStore } from './job-store.js';
 import {
   confidenceWord,
   dateOrderAnswer,
+  EXCLUDED_CHATS_KEY,
   hasOpenQuestion,
   inventoryRequest,
   isRecognised,
   languageFromLocale,
+  loadExcludedChats,
   needsTimeZone,
   nextBlocker,
   normaliseInput,
@@ -309,5 +311,87 @@ describe('questions and answers per source', () => {
     expect(state().questionFocus).toEqual(second);
     state().questionShown(second.seq);
     expect(state().questionFocus).toBeNull();
+  });
+});
+
+/** A localStorage stand-in (the tests run in node), kept across "reloads" of the store. */
+function memoryStorage(): Storage {
+  const data = new Map<string, string>();
+  return {
+    get length() {
+      return data.size;
+    },
+    clear: () => data.clear(),
+    getItem: (k) => data.get(k) ?? null,
+    key: (i) => [...data.keys()][i] ?? null,
+    removeItem: (k) => void data.delete(k),
+    setItem: (k, v) => void data.set(k, String(v)),
+  };
+}
+
+describe('the privacy opt-out is saved', () => {
+  let storage: Storage;
+  beforeEach(() => {
+    storage = memoryStorage();
+    vi.stubGlobal('localStorage', storage);
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('saves the unticked chat ids, and a new page (store) restores them', () => {
+    const s = useWizardStore.getState();
+    s.toggleChat('tg:1');
+    s.setChatsIncluded(['tg:2', 'tg:3'], false);
+    s.setChatsIncluded(['tg:3'], true);
+    expect(JSON.parse(storage.getItem(EXCLUDED_CHATS_KEY)!)).toEqual(['tg:1', 'tg:2']);
+
+    // A reload: the store starts from its initial state, then takes back what was saved.
+    useWizardStore.setState(useWizardStore.getInitialState(), true);
+    expect(useWizardStore.getState().excludedChats).toEqual({});
+    useWizardStore.getState().restoreChatChoices();
+    expect(useWizardStore.getState().excludedChats).toEqual({ 'tg:1': true, 'tg:2': true });
+    expect(loadExcludedChats()).toEqual({ 'tg:1': true, 'tg:2': true });
+  });
+
+  it('ticking the last chat again leaves nothing stored', () => {
+    const s = useWizardStore.getState();
+    s.toggleChat('tg:1');
+    s.toggleChat('tg:1');
+    expect(storage.getItem(EXCLUDED_CHATS_KEY)).toBeNull();
+  });
+
+  it('"Reset choices" ticks every chat again and forgets the saved choice', () => {
+    const s = useWizardStore.getState();
+    s.setChatsIncluded(['tg:1', 'tg:2'], false);
+    s.resetChatChoices();
+    expect(useWizardStore.getState().excludedChats).toEqual({});
+    expect(storage.getItem(EXCLUDED_CHATS_KEY)).toBeNull();
+    useWizardStore.getState().restoreChatChoices();
+    expect(useWizardStore.getState().excludedChats).toEqual({});
+  });
+
+  it('ignores a damaged or foreign value', () => {
+    for (const raw of ['not json', '{"tg:1":true}', '[1, null, "", "tg:7"]']) {
+      storage.setItem(EXCLUDED_CHATS_KEY, raw);
+      expect(loadExcludedChats()).toEqual(raw.startsWith('[') ? { 'tg:7': true } : {});
+    }
+  });
+
+  it('keeps working when storage throws (private mode)', () => {
+    vi.stubGlobal('localStorage', {
+      getItem: () => {
+        throw new Error('denied');
+      },
+      setItem: () => {
+        throw new Error('denied');
+      },
+      removeItem: () => {
+        throw new Error('denied');
+      },
+    });
+    useWizardStore.getState().toggleChat('tg:1');
+    expect(useWizardStore.getState().excludedChats).toEqual({ 'tg:1': true });
+    expect(loadExcludedChats()).toEqual({});
   });
 });

@@ -3,6 +3,8 @@
  * what detection said of each and their answers to its questions, the UI language, the chats they
  * unticked, and the banners shown.
  * Pure state and verbs: calling the app core is api-client.ts's job, persisting the language is i18n's.
+ * The one exception is the privacy opt-out: the unticked chats are kept in localStorage (by chat id),
+ * so reading the same exports again, or another day, keeps the user's choice.
  */
 import { create } from 'zustand';
 import type { AppInfo, InvokeRequest } from '../../shared/ipc-contract.js';
@@ -130,13 +132,45 @@ export interface WizardState {
   startedInventory: (jobId: string) => void;
   /** Watch a job without moving (a reloaded page), or forget it (null: the host no longer knows it). */
   watchInventoryJob: (jobId: string | null) => void;
+  /** Ticks or unticks one chat; the unticked ones are remembered (localStorage). */
   toggleChat: (chatId: string) => void;
   setChatsIncluded: (chatIds: string[], included: boolean) => void;
+  /** Takes back the remembered unticked chats (on load). */
+  restoreChatChoices: () => void;
+  /** Ticks every chat again and forgets the remembered choice. */
+  resetChatChoices: () => void;
   showBanner: (banner: Omit<Banner, 'id'>) => number;
   dismissBanner: (id: number) => void;
 }
 
 let nextBannerId = 1;
+
+/** localStorage key of the unticked chats: a JSON array of chat ids. */
+export const EXCLUDED_CHATS_KEY = 'pereezd.excludedChats';
+
+/** The unticked chats remembered from before (an empty set when nothing or nothing valid is stored). */
+export function loadExcludedChats(): Record<string, true> {
+  try {
+    const raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(EXCLUDED_CHATS_KEY);
+    const v = raw ? (JSON.parse(raw) as unknown) : null;
+    const out: Record<string, true> = {};
+    if (Array.isArray(v)) for (const id of v) if (typeof id === 'string' && id) out[id] = true;
+    return out;
+  } catch {
+    return {};
+  }
+}
+
+function saveExcludedChats(excluded: Record<string, true>): void {
+  try {
+    if (typeof localStorage === 'undefined') return;
+    const ids = Object.keys(excluded);
+    if (ids.length) localStorage.setItem(EXCLUDED_CHATS_KEY, JSON.stringify(ids));
+    else localStorage.removeItem(EXCLUDED_CHATS_KEY);
+  } catch {
+    // storage unavailable (private mode, full): the choice lasts for this session only
+  }
+}
 
 /** Trims whitespace and the quotes that "Copy as path" adds; drops a trailing separator. */
 export function normaliseInput(raw: string): string {
@@ -230,7 +264,7 @@ export const useWizardStore = create<WizardState>()((set, get) => ({
   connection: 'connected',
   sources: [],
   inventoryJobId: null,
-  excludedChats: {},
+  excludedChats: loadExcludedChats(),
   answers: {},
   questionFocus: null,
   banners: [],
@@ -320,6 +354,7 @@ export const useWizardStore = create<WizardState>()((set, get) => ({
       const excludedChats = { ...s.excludedChats };
       if (excludedChats[chatId]) delete excludedChats[chatId];
       else excludedChats[chatId] = true;
+      saveExcludedChats(excludedChats);
       return { excludedChats };
     }),
   setChatsIncluded: (chatIds, included) =>
@@ -329,8 +364,14 @@ export const useWizardStore = create<WizardState>()((set, get) => ({
         if (included) delete excludedChats[id];
         else excludedChats[id] = true;
       }
+      saveExcludedChats(excludedChats);
       return { excludedChats };
     }),
+  restoreChatChoices: () => set({ excludedChats: loadExcludedChats() }),
+  resetChatChoices: () => {
+    saveExcludedChats({});
+    set({ excludedChats: {} });
+  },
 
   showBanner: (banner) => {
     const id = nextBannerId++;

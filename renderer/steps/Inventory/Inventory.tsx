@@ -1,11 +1,13 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Counts, JobState } from '../../../shared/model/index.js';
+import { ActivityChart } from '../../components/ActivityChart.js';
+import { sumActivity } from '../../components/activity-chart.js';
 import { cancelJob, startInventory } from '../../api-client.js';
-import { ChatTable, type ChatRow } from '../../components/ChatTable.js';
+import { ChatTable, PriorityBadge, type ChatRow } from '../../components/ChatTable.js';
 import { ProblemList } from '../../components/ProblemList.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
-import { formatBytes, formatNumber } from '../../i18n/format.js';
+import { formatBytes, formatDate, formatNumber } from '../../i18n/format.js';
 import { problemMessage } from '../../i18n/messages.js';
 import { isTerminalPhase, useJobStore } from '../../stores/job-store.js';
 import { CONTACT_FORMATS, unansweredSources, useWizardStore } from '../../stores/wizard-store.js';
@@ -27,7 +29,7 @@ export function Inventory() {
       <h2 id="inventory-title">{t('inventory.title')}</h2>
       <p className="lead">{t('inventory.intro')}</p>
       {/* For tests and support tools; people read the progress, the notes and the status line. */}
-      <div data-testid="job-status" data-phase={job?.phase ?? (jobId ? 'loading' : 'none')} hidden />
+      <div data-testid="job-status" data-phase={job?.phase ?? (jobId ? 'loading' : 'none')} data-job-id={jobId ?? ''} hidden />
       {!jobId ? (
         <div className="empty-state" data-testid="inventory-empty">
           <p>{t('inventory.empty')}</p>
@@ -121,8 +123,10 @@ function Results({ job }: { job: JobState }) {
   const excluded = useWizardStore((s) => s.excludedChats);
   const toggleChat = useWizardStore((s) => s.toggleChat);
   const setChatsIncluded = useWizardStore((s) => s.setChatsIncluded);
+  const resetChatChoices = useWizardStore((s) => s.resetChatChoices);
   const showQuestion = useWizardStore((s) => s.showQuestion);
   const result = job.result!;
+  const [selectedKey, setSelectedKey] = useState<string | null>(null);
 
   const rows = useMemo<ChatRow[]>(
     () => result.sources.flatMap((src, si) => src.chatList.map((c) => ({ ...c, key: `${si}:${c.id}`, source: src.path }))),
@@ -133,6 +137,9 @@ function Results({ job }: { job: JobState }) {
   const chatIds = useMemo(() => [...new Set(rows.map((r) => r.id))], [rows]);
   const selected = chatIds.reduce((n, id) => (excluded[id] ? n : n + 1), 0);
   const partial = job.phase === 'cancelled';
+  const accountActivity = useMemo(() => sumActivity(rows.map((r) => r.activity)), [rows]);
+  const selectedRow = selectedKey ? rows.find((r) => r.key === selectedKey) : undefined;
+  const anyExcluded = Object.keys(excluded).length > 0;
 
   return (
     <>
@@ -148,6 +155,14 @@ function Results({ job }: { job: JobState }) {
         ))}
       </dl>
 
+      {!contactsOnly && (
+        <section className="activity" aria-labelledby="activity-title" data-testid="account-activity">
+          <h3 id="activity-title">{t('chart.accountTitle')}</h3>
+          <p className="muted activity__hint">{t('chart.accountHint')}</p>
+          <ActivityChart activity={accountActivity} testId="account-chart" />
+        </section>
+      )}
+
       <h3>{t('chats.title')}</h3>
       {contactsOnly ? (
         <p className="note note--info" data-testid="contacts-only">
@@ -155,8 +170,28 @@ function Results({ job }: { job: JobState }) {
         </p>
       ) : (
         <>
-          <p data-testid="chats-selected">{t('chats.selected', { selected: formatNumber(selected, lang), total: formatNumber(chatIds.length, lang) })}</p>
-          <ChatTable rows={rows} excluded={excluded} onToggle={toggleChat} onSetIncluded={setChatsIncluded} />
+          <div className="chats-choice">
+            <p data-testid="chats-selected">{t('chats.selected', { selected: formatNumber(selected, lang), total: formatNumber(chatIds.length, lang) })}</p>
+            <button type="button" className="button button--small" data-testid="reset-choices" disabled={!anyExcluded} onClick={resetChatChoices}>
+              {t('chats.resetChoices')}
+            </button>
+            <p className="muted chats-choice__hint">{t('chats.savedHint')}</p>
+          </div>
+          <ChatTable
+            rows={rows}
+            excluded={excluded}
+            onToggle={toggleChat}
+            onSetIncluded={setChatsIncluded}
+            selectedKey={selectedRow ? selectedRow.key : null}
+            onSelect={(row) => setSelectedKey((k) => (k === row.key ? null : row.key))}
+          />
+          {selectedRow ? (
+            <ChatDetails row={selectedRow} onClose={() => setSelectedKey(null)} />
+          ) : (
+            <p className="muted" data-testid="chat-details-hint">
+              {t('chats.detailsHint')}
+            </p>
+          )}
         </>
       )}
 
@@ -181,5 +216,60 @@ function Results({ job }: { job: JobState }) {
         </section>
       ))}
     </>
+  );
+}
+
+/** One chat's details: its activity over time, dates, members and media. */
+function ChatDetails({ row, onClose }: { row: ChatRow; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const n = (v: number) => formatNumber(v, lang);
+  return (
+    <section className="chat-details" aria-labelledby="chat-details-title" data-testid="chat-details" data-chat-id={row.id}>
+      <div className="chat-details__head">
+        <h4 id="chat-details-title">{row.title}</h4>
+        <PriorityBadge priority={row.priority} />
+        <button type="button" className="button button--quiet button--small chat-details__close" data-testid="chat-details-close" onClick={onClose}>
+          {t('chats.closeDetails')}
+        </button>
+      </div>
+      <dl className="chat-details__facts">
+        <div>
+          <dt>{t('chats.col.type')}</dt>
+          <dd>{t(`chats.type.${row.type}`)}{row.left ? ` · ${t('chats.left')}` : ''}</dd>
+        </div>
+        <div>
+          <dt>{t('chats.details.dates')}</dt>
+          <dd data-testid="chat-details-dates">
+            {row.firstAt || row.lastAt ? t('chats.details.range', { from: formatDate(row.firstAt, lang), to: formatDate(row.lastAt, lang) }) : '—'}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('chats.col.members')}</dt>
+          <dd>{n(row.members)}</dd>
+        </div>
+        <div>
+          <dt>{t('chats.col.messages')}</dt>
+          <dd>{n(row.messages)}</dd>
+        </div>
+        <div>
+          <dt>{t('chats.col.last90')}</dt>
+          <dd>{n(row.last90)}</dd>
+        </div>
+        <div>
+          <dt>{t('chats.col.media')}</dt>
+          <dd data-testid="chat-details-media">
+            {row.mediaBytes > 0
+              ? t('chats.details.mediaSize', { n: n(row.attachments), size: formatBytes(row.mediaBytes, lang) })
+              : t('chats.details.media', { n: n(row.attachments) })}
+            {row.attachmentsMissing > 0 && <span className="missing"> · {t('chats.missing', { n: n(row.attachmentsMissing) })}</span>}
+          </dd>
+        </div>
+      </dl>
+      <p className="muted chat-details__source">
+        <code className="path">{row.source}</code>
+      </p>
+      <ActivityChart activity={row.activity} testId="chat-chart" height={140} />
+    </section>
   );
 }
