@@ -71,6 +71,28 @@ export async function startApiClient(): Promise<void> {
     reportError('info', err);
   }
   await restoreSession(saved);
+  await syncChatChoices();
+}
+
+/**
+ * The privacy opt-out is saved by the app core (settings.json in the user's config folder), so it
+ * survives the browser host's new port on every start; localStorage only bridges older choices.
+ */
+async function syncChatChoices(): Promise<void> {
+  const { api } = getClient();
+  try {
+    const saved = await api.invoke['settings:get']({});
+    const local = Object.keys(useWizardStore.getState().excludedChats);
+    const ids = [...new Set([...saved.excludedChats, ...local])];
+    if (ids.length !== saved.excludedChats.length) await api.invoke['settings:set']({ excludedChats: ids });
+    useWizardStore.getState().adoptChatChoices(ids);
+  } catch (err) {
+    reportError('settings', err);
+  }
+  useWizardStore.subscribe((s, prev) => {
+    if (s.excludedChats === prev.excludedChats) return;
+    api.invoke['settings:set']({ excludedChats: Object.keys(s.excludedChats) }).catch((err: unknown) => reportError('settings', err));
+  });
 }
 
 /** Electron only: the real path of a dropped file. null in the browser host (browsers hide it). */

@@ -5,7 +5,7 @@
  * channel string is written anywhere else.
  */
 import { z } from 'zod';
-import { SourceOptionsSchema, type DetectedSource, type JobState } from './model/index.js';
+import { SettingsPatchSchema, SourceOptionsSchema, type DetectedSource, type JobState, type Settings } from './model/index.js';
 
 /** Type-only marker: carries a response/payload type without a runtime schema. */
 const shape = <T>() => undefined as unknown as T;
@@ -68,6 +68,8 @@ export const invoke = {
     res: shape<{ jobId: string }>(),
   },
   'job:get': { req: z.object({ jobId }).strict(), res: shape<JobState | null>() },
+  'settings:get': { req: z.object({}).strict(), res: shape<Settings>() },
+  'settings:set': { req: SettingsPatchSchema, res: shape<Settings>() },
   'job:cancel': { req: z.object({ jobId }).strict(), res: shape<{ cancelled: boolean }>() },
 } as const;
 

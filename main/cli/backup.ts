@@ -9,7 +9,6 @@
  */
 import { constants } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { Identity } from 'age-encryption';
 import { AgeHeaderError } from '../engine/backup/age-header.js';
@@ -58,12 +57,8 @@ export interface CliIo {
 const defaultIo = (): CliIo => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, store: new OsKeychain() });
 
 /** Where the public backup keys live (never a secret). */
-export function configDir(env: NodeJS.ProcessEnv): string {
-  if (env.PEREEZD_CONFIG_DIR) return path.resolve(env.PEREEZD_CONFIG_DIR);
-  if (process.platform === 'win32') return path.join(env.APPDATA ?? path.join(os.homedir(), 'AppData', 'Roaming'), 'Pereezd');
-  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Application Support', 'Pereezd');
-  return path.join(env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'pereezd');
-}
+export { configDir } from '../engine/config-dir.js';
+import { configDir } from '../engine/config-dir.js';
 
 /** 1234567 → "1.2 MB" (binary multiples, as file managers show on Linux). */
 export function humanSize(n: number): string {

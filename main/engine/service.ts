@@ -10,6 +10,8 @@ import { createJobRunner, type JobRunner } from './jobs/job-runner.js';
 import { runInventory } from './pipeline/inventory.js';
 import type { SendEvent } from './progress.js';
 import { openSource } from './sources/registry.js';
+import { configDir } from './config-dir.js';
+import { createSettingsStore } from './settings.js';
 
 export type Service = { [C in InvokeChannel]: (req: InvokeParsed<C>) => Promise<InvokeResponse<C>> };
 
@@ -23,6 +25,8 @@ export interface ServiceDeps {
   now?: () => number;
   /** Reference instant for last-90-days counts (tests pin it). */
   asOf?: () => Date;
+  /** Where settings.json lives; defaults to the user's config folder. */
+  configDir?: string;
 }
 
 export class UnsupportedError extends Error {
@@ -33,6 +37,7 @@ const MAX_LISTING = 5000;
 
 export function createService(deps: ServiceDeps): { service: Service; jobs: JobRunner; dispose(): void } {
   const jobs = createJobRunner({ send: deps.send, ...(deps.now ? { now: deps.now } : {}) });
+  const settings = createSettingsStore(deps.configDir ?? configDir());
   const service: Service = {
     async 'app:info'() {
       return {
@@ -105,6 +110,12 @@ export function createService(deps: ServiceDeps): { service: Service; jobs: JobR
     },
     async 'job:cancel'({ jobId }) {
       return { cancelled: jobs.cancel(jobId) };
+    },
+    async 'settings:get'() {
+      return settings.get();
+    },
+    async 'settings:set'(patch) {
+      return settings.set(patch);
     },
   };
   return { service, jobs, dispose: () => jobs.dispose() };

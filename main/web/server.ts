@@ -26,7 +26,7 @@ export interface WebHostOptions {
   locale?: string;
   /** Fixed token (tests); random otherwise. */
   token?: string;
-  service?: Partial<Pick<ServiceDeps, 'asOf' | 'now'>>;
+  service?: Partial<Pick<ServiceDeps, 'asOf' | 'now' | 'configDir'>>;
 }
 
 export interface WebHost {

@@ -71,6 +71,7 @@ export const en = {
       start: 'Reading could not be started: {{reason}}.',
       cancel: 'Cancelling did not work: {{reason}}.',
       refresh: 'The latest progress could not be fetched: {{reason}}.',
+      settings: 'Your choice of chats could not be saved for next time: {{reason}}.',
     },
     detectFailed: 'Could not be checked',
     code: {

@@ -73,6 +73,7 @@ export const ru: Catalogue = {
       start: 'Не удалось начать чтение: {{reason}}.',
       cancel: 'Не удалось отменить: {{reason}}.',
       refresh: 'Не удалось получить свежие данные о ходе работы: {{reason}}.',
+      settings: 'Не удалось сохранить выбор чатов на будущее: {{reason}}.',
     },
     detectFailed: 'Проверить не удалось',
     code: {

@@ -137,6 +137,8 @@ export interface WizardState {
   setChatsIncluded: (chatIds: string[], included: boolean) => void;
   /** Takes back the remembered unticked chats (on load). */
   restoreChatChoices: () => void;
+  /** The unticked chats as the app core saved them (they outlive the browser host's port). */
+  adoptChatChoices: (ids: string[]) => void;
   /** Ticks every chat again and forgets the remembered choice. */
   resetChatChoices: () => void;
   showBanner: (banner: Omit<Banner, 'id'>) => number;
@@ -368,6 +370,12 @@ export const useWizardStore = create<WizardState>()((set, get) => ({
       return { excludedChats };
     }),
   restoreChatChoices: () => set({ excludedChats: loadExcludedChats() }),
+  adoptChatChoices: (ids) => {
+    const excludedChats: Record<string, true> = {};
+    for (const id of ids) excludedChats[id] = true;
+    saveExcludedChats(excludedChats);
+    set({ excludedChats });
+  },
   resetChatChoices: () => {
     saveExcludedChats({});
     set({ excludedChats: {} });

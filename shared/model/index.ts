@@ -5,3 +5,4 @@ export * from './chat.js';
 export * from './message.js';
 export * from './source.js';
 export * from './job.js';
+export * from './settings.js';

@@ -50,7 +50,8 @@ async function startHost(home: string, locale: string): Promise<{ child: ChildPr
   }
   const child = spawn(process.execPath, [webEntry, '--port', '0'], {
     cwd: repoRoot,
-    env: { ...process.env, HOME: home, USERPROFILE: home, PEREEZD_PRINT_URL: '1', PEREEZD_LOCALE: locale },
+    // Settings live in the config folder: keep each test's inside its own temporary HOME.
+    env: { ...process.env, HOME: home, USERPROFILE: home, XDG_CONFIG_HOME: path.join(home, '.config'), PEREEZD_CONFIG_DIR: '', PEREEZD_PRINT_URL: '1', PEREEZD_LOCALE: locale },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

@@ -30,6 +30,7 @@ const TOKEN = 'test-token-0123456789abcdef';
 let host: WebHost;
 let cookie = '';
 let rendererDir: string;
+let configDir: string;
 
 beforeAll(async () => {
   rendererDir = mkdtempSync(path.join(os.tmpdir(), 'pereezd-renderer-'));
@@ -37,7 +38,8 @@ beforeAll(async () => {
   mkdirSync(path.join(rendererDir, 'assets'));
   writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(path.join(os.tmpdir(), 'pereezd-secret-outside.txt'), 'secret');
-  host = await startWebHost({ rendererDir, token: TOKEN, locale: 'ru-RU' });
+  configDir = mkdtempSync(path.join(os.tmpdir(), 'pereezd-config-'));
+  host = await startWebHost({ rendererDir, token: TOKEN, locale: 'ru-RU', service: { configDir } });
 });
 
 afterAll(async () => {
@@ -168,5 +170,26 @@ describe('loopback web host', () => {
     expect(final.result?.sources[0]).toMatchObject({ format: null, problems: [expect.objectContaining({ code: 'not-recognised' })] });
     const got = JSON.parse((await invoke('job:get', { jobId: start.value.jobId })).body);
     expect(got.value.phase).toBe('done');
+  });
+
+  it('keeps the user\'s choices in the app core, so they survive a restart on a new port', async () => {
+    const saved = JSON.parse((await invoke('settings:set', { excludedChats: ['tg:42'], language: 'ru' })).body);
+    expect(saved).toEqual({ ok: true, value: { excludedChats: ['tg:42'], language: 'ru' } });
+    expect(JSON.parse((await invoke('settings:set', { excludedChats: 'tg:42' })).body)).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    const second = await startWebHost({ rendererDir, token: 'second-token-0123456789', service: { configDir } });
+    try {
+      expect(second.port).not.toBe(host.port);
+      const login = await request(second.port, { path: '/?token=second-token-0123456789' });
+      const cookie2 = (login.headers['set-cookie']?.[0] ?? '').split(';')[0]!;
+      const r = await request(second.port, {
+        method: 'POST',
+        path: '/api/invoke/settings:get',
+        headers: { Cookie: cookie2, Origin: second.origin, 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      expect(JSON.parse(r.body)).toEqual({ ok: true, value: { excludedChats: ['tg:42'], language: 'ru' } });
+    } finally {
+      await second.close();
+    }
   });
 });
