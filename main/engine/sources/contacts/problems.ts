@@ -4,6 +4,7 @@
  * not bury the user in 50 000 lines).
  */
 import type { Problem, ProblemCode, ProblemSeverity } from '../../../../shared/model/index.js';
+import { ProblemCap } from '../problem-cap.js';
 import type { SourceSink } from '../types.js';
 
 export interface ProblemInput {
@@ -15,47 +16,30 @@ export interface ProblemInput {
 }
 
 export class ProblemLog {
-  private readonly counts = new Map<ProblemCode, number>();
-  private readonly suppressed = new Map<ProblemCode, { count: number; line: number; severity: ProblemSeverity }>();
+  private readonly cap: ProblemCap;
 
   constructor(
     private readonly sink: SourceSink,
     readonly file: string,
-    private readonly perCode = 50,
-  ) {}
+    perCode = 50,
+  ) {
+    this.cap = new ProblemCap(perCode, 'same');
+  }
 
   add(p: ProblemInput): void {
-    const n = (this.counts.get(p.code) ?? 0) + 1;
-    this.counts.set(p.code, n);
-    if (n > this.perCode) {
-      const s = this.suppressed.get(p.code);
-      if (s) s.count++;
-      else this.suppressed.set(p.code, { count: 1, line: p.line, severity: p.severity });
-      return;
-    }
     const line = Math.max(1, Math.floor(p.line));
     const problem: Problem = { file: this.file, line, code: p.code, severity: p.severity, message: `${this.file}:${line}: ${p.message}` };
     if (p.params) problem.params = p.params;
-    this.sink.problem(problem);
+    if (this.cap.admit(problem)) this.sink.problem(problem);
   }
 
   /** How many problems of `code` were reported (listed or summed up). */
   count(code: ProblemCode): number {
-    return this.counts.get(code) ?? 0;
+    return this.cap.count(code);
   }
 
   /** The closing summaries of what was not listed one by one. */
   finish(): void {
-    for (const [code, { count, line, severity }] of this.suppressed) {
-      this.sink.problem({
-        file: this.file,
-        line,
-        code,
-        severity,
-        message: `${this.file}: ${count} more problem(s) of this kind, from line ${line} on, were not listed one by one`,
-        params: { count },
-      });
-    }
-    this.suppressed.clear();
+    for (const summary of this.cap.summaries()) this.sink.problem(summary);
   }
 }

@@ -4,6 +4,7 @@
  * time conversions and JSON value accessors.
  */
 import type { Attachment, AttachmentKind, Problem } from '../../../../shared/model/index.js';
+import { ProblemCap } from '../problem-cap.js';
 import type { SourceSink } from '../types.js';
 
 export type JsonObject = { [k: string]: unknown };
@@ -16,44 +17,24 @@ export const num = (v: unknown): number | undefined => (typeof v === 'number' &&
 export const idText = (v: unknown): string | undefined =>
   typeof v === 'string' && v !== '' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
 
-/** Per-code cap on individual problems; the rest are summed up in one closing problem per code. */
-export const PROBLEMS_PER_CODE = 50;
+export { PROBLEMS_PER_CODE } from '../problem-cap.js';
 
-/** Reports problems to the sink, at most PROBLEMS_PER_CODE per code; `finish` adds the summaries. */
+/** Reports problems to the sink through the shared per-code cap; `finish` adds the summaries. */
 export class ProblemLog {
-  private readonly counts = new Map<Problem['code'], number>();
-  private readonly suppressed = new Map<Problem['code'], { count: number; file: string; line?: number }>();
+  private readonly cap = new ProblemCap();
   constructor(private readonly sink: SourceSink) {}
 
   readonly report = (p: Problem): void => {
-    const n = (this.counts.get(p.code) ?? 0) + 1;
-    this.counts.set(p.code, n);
-    if (n <= PROBLEMS_PER_CODE) {
-      this.sink.problem(p);
-      return;
-    }
-    const s = this.suppressed.get(p.code);
-    if (s) s.count++;
-    else this.suppressed.set(p.code, { count: 1, file: p.file, ...(p.line !== undefined ? { line: p.line } : {}) });
+    if (this.cap.admit(p)) this.sink.problem(p);
   };
 
   /** How many problems of a code were reported (listed or not). */
   count(code: Problem['code']): number {
-    return this.counts.get(code) ?? 0;
+    return this.cap.count(code);
   }
 
   finish(): void {
-    for (const [code, s] of this.suppressed) {
-      this.sink.problem({
-        file: s.file,
-        ...(s.line !== undefined ? { line: s.line } : {}),
-        code,
-        severity: 'warning',
-        message: `${s.file}: ${s.count} more problem(s) of this kind were not listed one by one`,
-        params: { count: s.count },
-      });
-    }
-    this.suppressed.clear();
+    for (const summary of this.cap.summaries()) this.sink.problem(summary);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Attachment, Chat, Message, Problem } from '../../../../shared/model/index.js';
+import { ProblemCap } from '../problem-cap.js';
 import type { Container, SourceSink } from '../types.js';
 import {
   CAPTURE,
@@ -30,7 +31,6 @@ const CHAT = 8;
 const MESSAGES = 9;
 
 /** Per-code cap on individual problems; the rest are summed up in one closing problem. */
-const PROBLEMS_PER_CODE = 50;
 
 /** Actions tdesktop is known to write (see formats.md §1); others are still kept, and listed once. */
 const KNOWN_ACTIONS = new Set([
@@ -108,9 +108,7 @@ export class TelegramReader {
   private chatCounter = 0;
   private contactCounter = 0;
 
-  private readonly problemCounts = new Map<Problem['code'], number>();
-  /** Per code: how many problems were not listed, and the line of the first of them. */
-  private readonly suppressed = new Map<Problem['code'], { count: number; line: number }>();
+  private readonly cap = new ProblemCap();
   private assumedUtc = 0;
   private assumedUtcLine = 0;
   private missing = 0;
@@ -268,29 +266,13 @@ export class TelegramReader {
         params: { count, actions: names },
       });
     }
-    for (const [code, { count, line }] of this.suppressed) {
-      this.sink.problem({
-        file,
-        line,
-        code,
-        severity: 'warning',
-        message: `${file}: ${count} more problem(s) of this kind, from line ${line} on, were not listed one by one`,
-        params: { count },
-      });
-    }
+    for (const summary of this.cap.summaries()) this.sink.problem(summary);
   }
 
   /** Queues a problem (in order with the messages), capped per code. */
   private problem(p: Omit<Problem, 'file'>): void {
-    const n = (this.problemCounts.get(p.code) ?? 0) + 1;
-    this.problemCounts.set(p.code, n);
-    if (n > PROBLEMS_PER_CODE) {
-      const sup = this.suppressed.get(p.code);
-      if (sup) sup.count++;
-      else this.suppressed.set(p.code, { count: 1, line: p.line ?? this.scanner.currentLine });
-      return;
-    }
     const full: Problem = { file: this.file, ...p };
+    if (!this.cap.admit(full, this.scanner.currentLine)) return;
     this.out.push(new Emit(() => this.sink.problem(full)));
   }
 

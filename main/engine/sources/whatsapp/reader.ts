@@ -8,6 +8,7 @@ import { isAscii, isUtf8, transcode } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Attachment, Chat, Message, Problem, Sender } from '../../../../shared/model/index.js';
+import { ProblemCap } from '../problem-cap.js';
 import type { Container, SourceSink } from '../types.js';
 import { classify, newBody, RecentAuthors } from './body.js';
 import { cleanAuthor, cleanInline } from './chars.js';
@@ -18,7 +19,6 @@ import type { ReadPlan, ScanResult } from './scan.js';
 import { ZoneClock } from './zone.js';
 
 /** Per-code cap on individual problems; the rest are summed up in one closing problem. */
-const PROBLEMS_PER_CODE = 50;
 /** Longest message text kept (WhatsApp's own limit is 65 536 characters). */
 const MAX_TEXT = 1 << 20;
 /** WhatsApp's export caps (FAQ, unverified): ~40 000 messages without media, ~10 000 with media. */
@@ -95,8 +95,7 @@ export class WhatsAppReader {
   private firstUnknownLine = 0;
   private badLines = 0;
   private firstBadLine = 0;
-  private readonly problemCounts = new Map<Problem['code'], number>();
-  private readonly suppressed = new Map<Problem['code'], { count: number; line: number }>();
+  private readonly cap = new ProblemCap();
   private readFailed = false;
   private chatEmitted = false;
 
@@ -501,29 +500,13 @@ export class WhatsAppReader {
         params: { count: this.entries, limit: cap },
       });
     }
-    for (const [code, { count, line }] of this.suppressed) {
-      sink.problem({
-        file,
-        line,
-        code,
-        severity: 'warning',
-        message: `${file}: ${count} more problem(s) of this kind, from line ${line} on, were not listed one by one`,
-        params: { count },
-      });
-    }
+    for (const summary of this.cap.summaries()) sink.problem(summary);
   }
 
   /** Queues a problem (in order with the messages), capped per code. */
   private problem(p: Omit<Problem, 'file'>): void {
-    const n = (this.problemCounts.get(p.code) ?? 0) + 1;
-    this.problemCounts.set(p.code, n);
-    if (n > PROBLEMS_PER_CODE) {
-      const sup = this.suppressed.get(p.code);
-      if (sup) sup.count++;
-      else this.suppressed.set(p.code, { count: 1, line: p.line ?? Math.max(1, this.lineNo) });
-      return;
-    }
     const full: Problem = { file: this.file, ...p };
+    if (!this.cap.admit(full, Math.max(1, this.lineNo))) return;
     this.out.push(new Emit(() => this.sink.problem(full)));
   }
 }
