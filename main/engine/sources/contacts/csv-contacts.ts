@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Contact, TypedValue } from '../../../../shared/model/index.js';
 import { AdaptiveDecoder } from '../text/encoding.js';
 import { breakLength } from '../text/lines.js';
-import { pumpEntry } from '../text/pump.js';
+import { pumpEntry } from '../pump.js';
 import type { Container, SourceSink } from '../types.js';
 import { clean, displayName, NO_NAME, pushTyped } from './contact-build.js';
 import { type CsvRecord, CsvTokenizer, type Delimiter, parseCsv, sepLine, sniffDelimiter } from './csv-reader.js';

@@ -8,7 +8,7 @@ import { TextDecoder } from 'node:util';
 import type { Contact, TypedValue } from '../../../../shared/model/index.js';
 import { emptyScore, sniffBom, utf16ByZeros } from '../text/encoding.js';
 import { LineSplitter } from '../text/lines.js';
-import { pumpEntry } from '../text/pump.js';
+import { pumpEntry } from '../pump.js';
 import type { Container, SourceSink } from '../types.js';
 import { clean, displayName, NO_NAME, pushTyped } from './contact-build.js';
 import { ProblemLog } from './problems.js';

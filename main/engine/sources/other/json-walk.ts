@@ -13,7 +13,6 @@
  * unreadable, too large, wrong shape) reported with the file and line. It throws only on
  * cancellation.
  */
-import type { Readable } from 'node:stream';
 import type { Problem } from '../../../../shared/model/index.js';
 import {
   CAPTURE,
@@ -26,6 +25,7 @@ import {
   type ScanHandler,
   SKIP,
 } from '../telegram/json-scanner.js';
+import { pumpEntry as pump, Yielder } from '../pump.js';
 import type { Container } from '../types.js';
 
 export type { Frame } from '../telegram/json-scanner.js';
@@ -264,17 +264,7 @@ export interface WalkResult {
   open: readonly Frame<unknown>[];
 }
 
-/** Yields to the event loop when more than ~20 ms passed since the last yield. */
-export class Yielder {
-  private last = performance.now();
-  async maybe(signal: AbortSignal): Promise<void> {
-    if (performance.now() - this.last > 20) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      this.last = performance.now();
-    }
-    signal.throwIfAborted();
-  }
-}
+export { Yielder };
 
 /**
  * Streams `entry` of `container` through `chunk`. Returns the bytes read and the read error, if
@@ -305,40 +295,26 @@ export async function pumpEntry(
       params: { reason: String(reason), offset: read },
     });
   };
-  let stream: Readable;
-  try {
-    stream = container.open(entry, signal);
-  } catch (err) {
-    fail(err);
-    return { bytes: 0, failed: true };
-  }
-  const yielder = options.yielder ?? new Yielder();
-  const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
-  try {
-    for (;;) {
-      let step: IteratorResult<Buffer | string>;
-      try {
-        step = await it.next();
-      } catch (err) {
-        signal.throwIfAborted();
-        if ((err as Error)?.name === 'AbortError') throw err;
-        fail(err);
-        return { bytes: read, failed: true };
-      }
-      if (step.done) break;
-      signal.throwIfAborted();
-      const buf = typeof step.value === 'string' ? Buffer.from(step.value) : step.value;
+  const r = await pump(
+    container,
+    entry,
+    signal,
+    async (buf) => {
       const stop = chunk(buf) === false;
       if (options.drain) await options.drain();
-      read += buf.length;
-      options.progress?.(read);
-      if (stop) break;
-      await yielder.maybe(signal);
-    }
-  } finally {
-    stream.destroy();
+      return !stop;
+    },
+    (n) => {
+      read = n;
+      options.progress?.(n);
+    },
+    options.yielder ?? new Yielder(),
+  );
+  if (r.error) {
+    fail(r.error.cause);
+    return { bytes: r.bytes, failed: true };
   }
-  return { bytes: read, failed: false };
+  return { bytes: r.bytes, failed: false };
 }
 
 /** Streams one JSON entry through a walker built from `spec`; see the module comment. */

@@ -3,9 +3,9 @@
  * and contacts; each batch of message objects is parsed with one `JSON.parse`; media paths are
  * looked up through the container; problems are reported with file, line and offset.
  */
-import type { Readable } from 'node:stream';
 import type { Attachment, Chat, Message, Problem } from '../../../../shared/model/index.js';
 import { ProblemCap } from '../problem-cap.js';
+import { pumpEntry } from '../pump.js';
 import type { Container, SourceSink } from '../types.js';
 import {
   CAPTURE,
@@ -551,48 +551,26 @@ export async function readTelegramExport(
   signal.throwIfAborted();
   const file = container.display(entry);
   const reader = new TelegramReader(container, file, sink, options);
-  let stream: Readable;
+  let result;
   try {
-    stream = container.open(entry, signal);
-  } catch (err) {
-    reader.readError(err, 0);
-    return;
-  }
-  let read = 0;
-  let lastYield = performance.now();
-  const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
-  try {
-    for (;;) {
-      let step: IteratorResult<Buffer | string>;
-      try {
-        step = await it.next();
-      } catch (err) {
-        signal.throwIfAborted();
-        if ((err as Error)?.name === 'AbortError') throw err;
-        reader.readError(err, read);
-        break;
-      }
-      if (step.done) break;
-      signal.throwIfAborted();
-      const chunk = typeof step.value === 'string' ? Buffer.from(step.value) : step.value;
-      reader.push(chunk);
-      await reader.drain();
-      read += chunk.length;
-      progress(read);
-      if (reader.stopped) break;
-      // A stream that always has data ready (memory, zip) resolves through microtasks only; let
-      // timers and I/O run now and then, or a cancel from a timer/IPC could never arrive.
-      if (performance.now() - lastYield > 20) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        lastYield = performance.now();
-      }
-      signal.throwIfAborted();
-    }
+    result = await pumpEntry(
+      container,
+      entry,
+      signal,
+      async (chunk) => {
+        reader.push(chunk);
+        await reader.drain();
+        return !reader.stopped;
+      },
+      progress,
+    );
   } catch (err) {
     if (signal.aborted) await reader.cancelled();
     throw err;
-  } finally {
-    stream.destroy();
+  }
+  if (result.error) {
+    reader.readError(result.error.cause, result.error.offset);
+    if (result.error.atOpen) return;
   }
   reader.end();
   await reader.drain();

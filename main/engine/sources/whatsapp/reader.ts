@@ -6,9 +6,9 @@
  */
 import { isAscii, isUtf8, transcode } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import type { Attachment, Chat, Message, Problem, Sender } from '../../../../shared/model/index.js';
 import { ProblemCap } from '../problem-cap.js';
+import { pumpEntry } from '../pump.js';
 import type { Container, SourceSink } from '../types.js';
 import { classify, newBody, RecentAuthors } from './body.js';
 import { cleanAuthor, cleanInline } from './chars.js';
@@ -523,57 +523,37 @@ export async function readWhatsApp(
   signal.throwIfAborted();
   const file = container.display(entry);
   const reader = new WhatsAppReader(container, file, sink, setup);
-  let stream: Readable;
-  try {
-    stream = container.open(entry, signal);
-  } catch (err) {
-    reader.readError(err, 0);
-    await reader.drain();
-    reader.finish();
-    return;
-  }
   const splitter = reader.splitter;
   const regions: Buffer[] = [];
-  let read = 0;
-  let lastYield = performance.now();
-  const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  let result;
   try {
-    for (;;) {
-      let step: IteratorResult<Buffer | string>;
-      try {
-        step = await it.next();
-      } catch (err) {
-        signal.throwIfAborted();
-        if ((err as Error)?.name === 'AbortError') throw err;
-        reader.readError(err, read);
-        break;
-      }
-      if (step.done) break;
-      signal.throwIfAborted();
-      const chunk = typeof step.value === 'string' ? Buffer.from(step.value) : step.value;
-      splitter.push(chunk, regions);
-      for (const r of regions) {
-        reader.region(r);
-        if (reader.waiting) await reader.drain();
-        else reader.emitReady();
-      }
-      regions.length = 0;
-      await reader.drain();
-      read += chunk.length;
-      progress(read);
-      // A stream that always has data ready (memory, zip) resolves through microtasks only; let
-      // timers and I/O run now and then, or a cancel from a timer/IPC could never arrive.
-      if (performance.now() - lastYield > 20) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        lastYield = performance.now();
-      }
-      signal.throwIfAborted();
-    }
+    result = await pumpEntry(
+      container,
+      entry,
+      signal,
+      async (chunk) => {
+        splitter.push(chunk, regions);
+        for (const r of regions) {
+          reader.region(r);
+          if (reader.waiting) await reader.drain();
+          else reader.emitReady();
+        }
+        regions.length = 0;
+        await reader.drain();
+      },
+      progress,
+    );
   } catch (err) {
     if (signal.aborted) await reader.cancelled();
     throw err;
-  } finally {
-    stream.destroy();
+  }
+  if (result.error) {
+    reader.readError(result.error.cause, result.error.offset);
+    if (result.error.atOpen) {
+      await reader.drain();
+      reader.finish();
+      return;
+    }
   }
   const tail = splitter.end();
   if (tail) reader.region(tail);
