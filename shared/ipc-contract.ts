@@ -2,9 +2,13 @@
  * THE channel table: every call from the renderer to the Node side and every event back.
  * A new channel = one entry here + one function in main/engine/service.ts. Preload, the Electron IPC
  * registration, the loopback web host and the renderer client are all derived from this table; no
- * channel string is written anywhere else.
+ * channel string is written anywhere else. Areas with many channels keep them in shared/ipc/<area>.ts
+ * (spread in below) so their handlers live in main/engine/services/<area>.ts.
  */
 import { z } from 'zod';
+import { backupInvoke } from './ipc/backup.js';
+import { cleanInvoke } from './ipc/clean.js';
+import { matrixInvoke } from './ipc/matrix.js';
 import { SettingsPatchSchema, SourceOptionsSchema, type DetectedSource, type JobState, type Settings } from './model/index.js';
 
 /** Type-only marker: carries a response/payload type without a runtime schema. */
@@ -71,6 +75,9 @@ export const invoke = {
   'settings:get': { req: z.object({}).strict(), res: shape<Settings>() },
   'settings:set': { req: SettingsPatchSchema, res: shape<Settings>() },
   'job:cancel': { req: z.object({ jobId }).strict(), res: shape<{ cancelled: boolean }>() },
+  ...cleanInvoke,
+  ...backupInvoke,
+  ...matrixInvoke,
 } as const;
 
 export const events = {

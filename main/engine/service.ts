@@ -12,6 +12,10 @@ import type { SendEvent } from './progress.js';
 import { openSource } from './sources/registry.js';
 import { configDir } from './config-dir.js';
 import { createSettingsStore } from './settings.js';
+import { createBackupService } from './services/backup.js';
+import { createCleanService } from './services/clean.js';
+import { createMatrixService } from './services/matrix.js';
+import type { AreaContext } from './services/types.js';
 
 export type Service = { [C in InvokeChannel]: (req: InvokeParsed<C>) => Promise<InvokeResponse<C>> };
 
@@ -37,8 +41,13 @@ const MAX_LISTING = 5000;
 
 export function createService(deps: ServiceDeps): { service: Service; jobs: JobRunner; dispose(): void } {
   const jobs = createJobRunner({ send: deps.send, ...(deps.now ? { now: deps.now } : {}) });
-  const settings = createSettingsStore(deps.configDir ?? configDir());
+  const dir = deps.configDir ?? configDir();
+  const settings = createSettingsStore(dir);
+  const area: AreaContext = { deps, jobs, settings, configDir: dir };
   const service: Service = {
+    ...createCleanService(area),
+    ...createBackupService(area),
+    ...createMatrixService(area),
     async 'app:info'() {
       return {
         name: 'Pereezd',

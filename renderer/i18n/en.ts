@@ -1,4 +1,7 @@
 /** English catalogue. Keys are the contract for ru.ts (same shape, checked by the compiler and catalogues.test.ts). */
+import { backupEn } from './areas/backup.en.js';
+import { cleanEn } from './areas/clean.en.js';
+import { matrixEn } from './areas/matrix.en.js';
 export const en = {
   app: {
     name: 'Pereezd',
@@ -379,6 +382,10 @@ export const en = {
     cancelled: 'Reading was cancelled; the counts cover only what was read.',
     internal: 'Something went wrong inside Pereezd. Please send the technical details to your helpdesk.',
   },
+  // Step areas keep their texts in areas/<area>.en.ts.
+  clean: cleanEn,
+  backup: backupEn,
+  matrix: matrixEn,
   unavailable: {
     title: 'Not available yet',
     body: 'The “{{step}}” step is coming in a later version of Pereezd. Nothing here is simulated, and nothing has been done with your data in this step.',

@@ -1,4 +1,7 @@
 /** Русский каталог: те же ключи, что в en.ts (проверяет компилятор и catalogues.test.ts). */
+import { backupRu } from './areas/backup.ru.js';
+import { cleanRu } from './areas/clean.ru.js';
+import { matrixRu } from './areas/matrix.ru.js';
 import type { Catalogue } from './en.js';
 
 export const ru: Catalogue = {
@@ -382,6 +385,10 @@ export const ru: Catalogue = {
     cancelled: 'Чтение отменено; числа учитывают только прочитанное.',
     internal: 'Внутри «Переезда» что-то пошло не так. Пожалуйста, передайте технические подробности в службу поддержки.',
   },
+  // Step areas keep their texts in areas/<area>.ru.ts.
+  clean: cleanRu,
+  backup: backupRu,
+  matrix: matrixRu,
   unavailable: {
     title: 'Пока недоступно',
     body: 'Шаг «{{step}}» появится в следующей версии «Переезда». Здесь ничего не изображается понарошку, и на этом шаге с вашими данными ничего не делалось.',

@@ -2,8 +2,13 @@ import { z } from 'zod';
 import { ProblemSchema } from './problem.js';
 import { InventoryResultSchema } from './source.js';
 
-export const JobKindSchema = z.enum(['inventory']);
+/** One kind per long operation; each area starts its own (clean, backup…, upload…). */
+export const JobKindSchema = z.enum(['inventory', 'clean', 'backup', 'verify', 'restore', 'copy', 'upload', 'verify-target']);
 export type JobKind = z.infer<typeof JobKindSchema>;
+
+/** A job's closing summary: plain JSON only (it crosses IPC in every final snapshot). */
+export const JobOutputSchema = z.record(z.string(), z.json());
+export type JobOutput = z.infer<typeof JobOutputSchema>;
 
 export const JobPhaseSchema = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
 export type JobPhase = z.infer<typeof JobPhaseSchema>;
@@ -33,6 +38,11 @@ export const JobStateSchema = z.object({
   etaMs: z.number().nonnegative().nullable(),
   /** Set when phase is `done` (or `cancelled` with what was read so far). */
   result: InventoryResultSchema.optional(),
+  /**
+   * Set when a non-inventory job is `done`: a small JSON summary (counts, paths, ids). Big results
+   * (review tables, reports) are fetched through the area's own channel, not carried in every snapshot.
+   */
+  output: JobOutputSchema.optional(),
   error: ProblemSchema.optional(),
 });
 export type JobState = z.infer<typeof JobStateSchema>;

@@ -130,4 +130,19 @@ describe('job runner', () => {
     expect(jobs.get(ids[0]!)).toBeNull();
     expect(jobs.get(ids[3]!)?.phase).toBe('done');
   });
+
+  it('runs jobs of other kinds with a JSON summary in output, never in result', async () => {
+    const { sent, send } = collect();
+    const jobs = createJobRunner({ send });
+    const id = jobs.run('backup', async ({ progress }) => {
+      progress.report({ done: 5, total: 10, unit: 'bytes' });
+      return { file: '/tmp/x.age', bytes: 10 };
+    });
+    const final = await jobs.settled(id);
+    expect(final?.kind).toBe('backup');
+    expect(final?.phase).toBe('done');
+    expect(final?.output).toEqual({ file: '/tmp/x.age', bytes: 10 });
+    expect(final?.result).toBeUndefined();
+    expect(sent.at(-1)?.output).toEqual({ file: '/tmp/x.age', bytes: 10 });
+  });
 });

@@ -4,7 +4,7 @@
  * error and finish. `get` returns the latest snapshot so a reloaded renderer can resync.
  */
 import { randomUUID } from 'node:crypto';
-import type { InventoryResult, JobKind, JobProgress, JobState, Problem } from '../../../shared/model/index.js';
+import type { InventoryResult, JobKind, JobOutput, JobProgress, JobState, Problem } from '../../../shared/model/index.js';
 import type { IProgress, SendEvent } from '../progress.js';
 
 export interface JobContext {
@@ -13,6 +13,8 @@ export interface JobContext {
 }
 
 export type JobWork = (ctx: JobContext) => Promise<InventoryResult>;
+/** Work of any other kind: resolves with a small JSON summary (JobState.output). */
+export type JobOutputWork = (ctx: JobContext) => Promise<JobOutput>;
 
 export interface JobRunnerOptions {
   send: SendEvent;
@@ -23,7 +25,9 @@ export interface JobRunnerOptions {
 }
 
 export interface JobRunner {
-  start(kind: JobKind, work: JobWork): string;
+  start(kind: 'inventory', work: JobWork): string;
+  /** Start a job of another kind; its summary lands in `output`. */
+  run(kind: Exclude<JobKind, 'inventory'>, work: JobOutputWork): string;
   get(jobId: string): JobState | null;
   cancel(jobId: string): boolean;
   /** Resolves when the job has finished (any terminal phase). */
@@ -78,47 +82,54 @@ export function createJobRunner({ send, now = Date.now, throttleMs = 250, keepFi
     e.state.etaMs = p.total !== null && e.rate && e.rate > 0 ? Math.max(0, Math.round((p.total - p.done) / e.rate)) : null;
   };
 
+  const launch = (kind: JobKind, work: (ctx: JobContext) => Promise<Pick<JobState, 'result' | 'output'>>): string => {
+    const jobId = randomUUID();
+    const controller = new AbortController();
+    const t = now();
+    const entry: Entry = {
+      state: { jobId, kind, phase: 'running', progress: { done: 0, total: null, unit: 'bytes' }, startedAt: t, updatedAt: t, etaMs: null },
+      controller,
+      lastSent: 0,
+      timer: null,
+      done: Promise.resolve(),
+      rate: null,
+      lastSample: null,
+    };
+    jobs.set(jobId, entry);
+    emit(entry);
+    const progress: IProgress<JobProgress> = {
+      report(p) {
+        if (TERMINAL.has(entry.state.phase)) return;
+        updateEta(entry, p);
+        entry.state.progress = p;
+        entry.state.updatedAt = now();
+        emitThrottled(entry);
+      },
+    };
+    const finish = (patch: Partial<JobState>) => {
+      Object.assign(entry.state, patch, { updatedAt: now(), finishedAt: now(), etaMs: patch.phase === 'done' ? 0 : null });
+      emit(entry);
+      prune();
+    };
+    // Run on the next turn so `start` returns the id before the first await inside `work`.
+    entry.done = new Promise<void>((r) => setImmediate(r))
+      .then(() => work({ signal: controller.signal, progress }))
+      .then(
+        (out) => finish({ phase: controller.signal.aborted ? 'cancelled' : 'done', ...out }),
+        (err: unknown) => {
+          if (controller.signal.aborted) return finish({ phase: 'cancelled' });
+          finish({ phase: 'failed', error: toProblem(err) });
+        },
+      );
+    return jobId;
+  };
+
   return {
     start(kind, work) {
-      const jobId = randomUUID();
-      const controller = new AbortController();
-      const t = now();
-      const entry: Entry = {
-        state: { jobId, kind, phase: 'running', progress: { done: 0, total: null, unit: 'bytes' }, startedAt: t, updatedAt: t, etaMs: null },
-        controller,
-        lastSent: 0,
-        timer: null,
-        done: Promise.resolve(),
-        rate: null,
-        lastSample: null,
-      };
-      jobs.set(jobId, entry);
-      emit(entry);
-      const progress: IProgress<JobProgress> = {
-        report(p) {
-          if (TERMINAL.has(entry.state.phase)) return;
-          updateEta(entry, p);
-          entry.state.progress = p;
-          entry.state.updatedAt = now();
-          emitThrottled(entry);
-        },
-      };
-      const finish = (patch: Partial<JobState>) => {
-        Object.assign(entry.state, patch, { updatedAt: now(), finishedAt: now(), etaMs: patch.phase === 'done' ? 0 : null });
-        emit(entry);
-        prune();
-      };
-      // Run on the next turn so `start` returns the id before the first await inside `work`.
-      entry.done = new Promise<void>((r) => setImmediate(r))
-        .then(() => work({ signal: controller.signal, progress }))
-        .then(
-          (result) => finish({ phase: controller.signal.aborted ? 'cancelled' : 'done', result }),
-          (err: unknown) => {
-            if (controller.signal.aborted) return finish({ phase: 'cancelled' });
-            finish({ phase: 'failed', error: toProblem(err) });
-          },
-        );
-      return jobId;
+      return launch(kind, async (ctx) => ({ result: await work(ctx) }));
+    },
+    run(kind, work) {
+      return launch(kind, async (ctx) => ({ output: await work(ctx) }));
     },
     get(jobId) {
       const e = jobs.get(jobId);

@@ -1,0 +1,2 @@
+/** English texts of the Backup step (key `backup` in the catalogue). */
+export const backupEn = {};
