@@ -1,23 +1,30 @@
 /**
  * `pereezd clean PATH... --out DIR [--region RU] [--decisions FILE] [--exclude-chat ID]...
  *  [--restore-quarantined ID]...`: the cleaned model — duplicates merged, one timeline per chat,
- * broken entries quarantined — with the merge log, the accounting and contacts as vCard 4.0 and CSV.
+ * broken entries quarantined — with the merge log, the accounting and contacts as vCard 4.0 and CSV,
+ * one identity per person (with the account stored for them in the identity map of the config
+ * folder; `--map FILE` imports accounts into it first) and the plan per chat with its time estimate.
  * Exit codes as for the other commands: 0 ok; 1 nothing could be read; 2 usage error; 130 cancelled.
  */
 import { readFileSync } from 'node:fs';
 import type { JobProgress } from '../../shared/model/index.js';
 import { runClean, type CleanResult } from '../engine/clean/clean.js';
+import { applyImport, IdentityMapError, identityMapPath, parseIdentityMapImport, updateIdentityMap, type ImportedMapping } from '../engine/clean/identity-map.js';
 import { parseDecisions, type ParsedDecisions } from '../engine/clean/merge-log.js';
-import { isRegion } from '../engine/clean/phone.js';
+import { defaultRegion, isRegion } from '../engine/clean/phone.js';
+import { configDir } from '../engine/config-dir.js';
 import type { IProgress } from '../engine/progress.js';
 import { parseArgs, sourceOptions, UsageError } from './args.js';
+import { humanSize } from './backup.js';
 import { stderrProgress } from './inspect.js';
 
 export const CLEAN_USAGE = `  pereezd clean PATH... --out DIR [--region RU|none] [--decisions FILE] [--exclude-chat ID]...
-                [--restore-quarantined ID]... [--date-order dmy|mdy|ymd] [--tz ZONE]
+                [--restore-quarantined ID]... [--map FILE] [--date-order dmy|mdy|ymd] [--tz ZONE]
         contacts normalised and merged, one timeline per chat, broken entries quarantined;
         writes the cleaned JSON Lines, merges.jsonl, quarantine.jsonl, accounting.json,
-        contacts.vcf and contacts.csv. Re-running with the same --out applies merges.jsonl again
+        contacts.vcf, contacts.csv, identities.jsonl (one person per line, with the account of
+        the new service stored for them) and plan.json (per chat: create, skip or merge, sizes,
+        time at the server's rate limits). Re-running with the same --out applies merges.jsonl again
   --region      region of phone numbers written without a country code (default: this computer's)
   --decisions   JSON Lines of decisions, group ids from groups.jsonl:
                 {"group":"g-…","decision":"accept"|"reject"|"edit"|"proposed","edited":{"name":…}}
@@ -25,6 +32,11 @@ export const CLEAN_USAGE = `  pereezd clean PATH... --out DIR [--region RU|none]
                 {"restore":"q-…","sentAt":"2024-01-01T10:00:00+03:00"}
   --exclude-chat  a chat not to move (its id from chats.jsonl); repeatable
   --restore-quarantined  put a quarantined entry back (its id from quarantine.jsonl); repeatable
+  --map         accounts of the new service to remember for people, imported into the identity
+                map of the config folder (kept for later runs) before cleaning: a CSV with an
+                account column and phone / email / user id / username / name columns, or JSON
+                {"+79161234567":"@ivan:example.org","tg:user1001":"@ivan:example.org"}; an empty
+                account forgets what is stored for that person
 `;
 
 const REPEATABLE = ['--exclude-chat', '--restore-quarantined'] as const;
@@ -60,11 +72,13 @@ interface CleanArgs {
   exclude: string[];
   restore: string[];
   options: ReturnType<typeof sourceOptions>;
+  /** Mappings read from --map FILE (checked; applied when the command runs). */
+  map?: { file: string; mappings: ImportedMapping[] };
 }
 
 export function parseCleanArgs(argv: readonly string[]): CleanArgs {
   const { rest, values } = takeRepeatable(argv);
-  const args = parseArgs(rest, { flags: [], values: ['--out', '--region', '--decisions', '--date-order', '--tz'] });
+  const args = parseArgs(rest, { flags: [], values: ['--out', '--region', '--decisions', '--map', '--date-order', '--tz'] });
   const options = sourceOptions(args);
   if (args.positionals.length === 0) throw new UsageError('give at least one export (folder, .zip or file)');
   const out = args.values.get('--out');
@@ -95,7 +109,35 @@ export function parseCleanArgs(argv: readonly string[]): CleanArgs {
     parsed.decisions = d;
     parsed.decisionsFile = file;
   }
+  const mapFile = args.values.get('--map');
+  if (mapFile !== undefined) {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(mapFile);
+    } catch (err) {
+      throw new UsageError(`--map: cannot read ${mapFile} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    const m = parseIdentityMapImport(bytes, region === null ? undefined : (region ?? defaultRegion()));
+    if (m.errors.length > 0) {
+      const shown = m.errors.slice(0, 10).map((e) => `${mapFile}${e.line !== null ? `:${e.line}` : ''}: ${e.message}`);
+      if (m.errors.length > 10) shown.push(`… and ${m.errors.length - 10} more`);
+      throw new UsageError(`--map: ${shown.join('\n  ')}`);
+    }
+    parsed.map = { file: mapFile, mappings: m.mappings };
+  }
   return parsed;
+}
+
+/** 249950000 → "69 h 25 min"; 500000 → "8 min 20 s"; 400 → "less than a second". */
+export function humanDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 1) return ms > 0 ? 'less than a second' : '0 s';
+  const h = Math.floor(s / 3600);
+  const min = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (h > 0) return `${h} h ${min} min`;
+  if (min > 0) return `${min} min${sec ? ` ${sec} s` : ''}`;
+  return `${sec} s`;
 }
 
 /** Reading (bytes) while convert runs, then the clean phases (items). */
@@ -134,6 +176,22 @@ export function formatCleanSummary(r: CleanResult): string {
     `  phones        default region ${r.region ?? 'none'}`,
     `  exported      ${n(r.exported)} contacts to contacts.vcf and contacts.csv`,
   ];
+  const id = r.identities;
+  lines.push(
+    `  identities    ${n(id.total)} people (${n(id.contacts)} in contact lists, ${n(id.participantsOnly)} only seen in chats): ${n(id.withPhone)} with a phone, ${n(id.withEmail)} with an e-mail, ${n(id.withUserId)} with a messenger id, ${n(id.nameOnly)} known by name only`,
+    `  accounts      ${n(id.mapped)} mapped to accounts of the new service${id.conflicts ? `, ${n(id.conflicts)} with conflicting accounts (not used)` : ''}${id.mapUnused ? `, ${n(id.mapUnused)} stored mapping(s) matched nobody here` : ''}${id.mapFile ? ` (${id.mapFile})` : ''}`,
+    `  senders       ${n(id.senders.resolved)} entries by a known person, ${n(id.senders.system)} system notices, ${n(id.senders.unresolved)} unresolved`,
+  );
+  const t = r.plan.totals;
+  const skipped = [
+    t.skipped.excluded ? `${n(t.skipped.excluded)} excluded` : '', t.skipped.empty ? `${n(t.skipped.empty)} empty` : '',
+    t.skipped.alreadyUploaded ? `${n(t.skipped.alreadyUploaded)} already uploaded` : '',
+  ].filter(Boolean);
+  const fast = r.plan.rate.fast;
+  lines.push(
+    `  plan          ${n(t.create)} chat(s) to create, ${n(t.merge)} to complete, ${n(t.skip)} skipped${skipped.length ? ` (${skipped.join(', ')})` : ''}: ${n(t.messages)} messages, ${n(t.events)} notices, ${n(t.media)} file(s) (${humanSize(t.mediaBytes)})${t.mediaMissing ? `, ${n(t.mediaMissing)} file(s) not in the export` : ''}`,
+    `  estimate      ${humanDuration(t.estimateMs)} at the server's default rate limits; ${humanDuration(t.estimateFastMs)} with the limits lifted (admin override or application service${fast.requestsPerSecond ? `, ${n(fast.requestsPerSecond)} requests/s` : ''}); media at ${+((r.plan.rate.default.uploadBytesPerSecond * 8) / 1e6).toFixed(1)} Mbit/s (assumed)`,
+  );
   if (g.pending + g.reProposed > 0) {
     lines.push(`  review groups.jsonl, then run again with --decisions FILE (lines like {"group":"g-…","decision":"accept"})`);
   }
@@ -155,11 +213,23 @@ export async function cleanCommand(argv: readonly string[], usage: string): Prom
     controller.abort();
   };
   process.once('SIGINT', onSigint);
+  const mapFile = identityMapPath(configDir(process.env));
+  if (a.map) {
+    try {
+      const m = a.map;
+      const done = await updateIdentityMap(mapFile, (stored) => applyImport(stored, m.mappings, new Date().toISOString()));
+      process.stderr.write(`imported ${m.file} into ${mapFile}: ${done.set} account(s) set, ${done.cleared} cleared, ${done.replaced} stored mapping(s) replaced\n`);
+    } catch (err) {
+      if (!(err instanceof IdentityMapError)) throw err;
+      process.stderr.write(`pereezd clean: --map: ${err.message}\n`);
+      return 1;
+    }
+  }
   const progress = cleanProgress();
   try {
     const r = await runClean(
       {
-        paths: a.paths, outDir: a.out, options: a.options, excludeChats: a.exclude, restore: a.restore,
+        paths: a.paths, outDir: a.out, options: a.options, excludeChats: a.exclude, restore: a.restore, identityMap: mapFile,
         ...(a.region !== undefined ? { region: a.region } : {}), ...(a.decisions ? { decisions: a.decisions } : {}),
       },
       { progress },

@@ -6,3 +6,5 @@ export * from './message.js';
 export * from './source.js';
 export * from './job.js';
 export * from './settings.js';
+export * from './identity.js';
+export * from './plan.js';

@@ -71,8 +71,8 @@ describe('pereezd clean: contacts from three sources', () => {
     const r = clean(out);
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual([
-      'accounting.json', 'chats.jsonl', 'contacts.csv', 'contacts.jsonl', 'contacts.vcf', 'groups.jsonl', 'merges.jsonl', 'messages.jsonl',
-      'participants.jsonl', 'problems.jsonl', 'quarantine.jsonl',
+      'accounting.json', 'chats.jsonl', 'contacts.csv', 'contacts.jsonl', 'contacts.vcf', 'groups.jsonl', 'identities.jsonl', 'merges.jsonl', 'messages.jsonl',
+      'participants.jsonl', 'plan.json', 'problems.jsonl', 'quarantine.jsonl',
     ]);
     const groups = groupsOf(out).map((g) => ({ members: g.members.map((m) => m.key), strength: g.strength, status: g.status, reasons: g.reasons.map((x) => x.text).sort() }));
     expect(groups).toHaveLength(7);

@@ -48,8 +48,8 @@ describe('cleanConverted: the WhatsApp-like set (convert output written by hand)
       },
     ]);
     expect(readdirSync(out).sort()).toEqual([
-      'accounting.json', 'chats.jsonl', 'contacts.csv', 'contacts.jsonl', 'contacts.vcf', 'groups.jsonl', 'merges.jsonl', 'messages.jsonl',
-      'participants.jsonl', 'problems.jsonl', 'quarantine.jsonl',
+      'accounting.json', 'chats.jsonl', 'contacts.csv', 'contacts.jsonl', 'contacts.vcf', 'groups.jsonl', 'identities.jsonl', 'merges.jsonl', 'messages.jsonl',
+      'participants.jsonl', 'plan.json', 'problems.jsonl', 'quarantine.jsonl',
     ]); // nothing temporary left
     expect(readFileSync(r.files.vcard, 'utf8')).toContain('TEL;VALUE=uri;TYPE=cell:tel:+79161234567\r\n');
   });

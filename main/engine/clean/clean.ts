@@ -12,12 +12,14 @@
  * Output folder: contacts.jsonl chats.jsonl messages.jsonl problems.jsonl (convert's shapes, plus
  * fields), participants.jsonl (people seen in chats who are not contacts), groups.jsonl (every
  * duplicate group with reasons, members, proposed merge and status: what the Clean step shows),
- * merges.jsonl (the decision journal), quarantine.jsonl, accounting.json, contacts.vcf, contacts.csv.
+ * merges.jsonl (the decision journal), quarantine.jsonl, accounting.json, contacts.vcf, contacts.csv,
+ * identities.jsonl (one person per line across sources, with the stored target account: identity.ts)
+ * and plan.json (per chat: create, skip or merge, sizes and time at the target's limits: plan.ts).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CountryCode } from 'libphonenumber-js';
-import type { JobProgress, SourceInventory, SourceOptions } from '../../../shared/model/index.js';
+import type { IdentitySummary, JobProgress, Plan, SourceInventory, SourceOptions } from '../../../shared/model/index.js';
 import { runConvert } from '../pipeline/convert.js';
 import { NO_NAME } from '../sources/contacts/contact-build.js';
 import { JsonlWriter } from '../pipeline/jsonl-writer.js';
@@ -27,12 +29,15 @@ import {
   applyEdits, cleanContactOf, createNormaliser, findGroups, groupId, mergePeople, readPeople, type CleanContact, type Person,
 } from './contacts-dedupe.js';
 import { csvFile } from './export-csv.js';
+import type { IdentityComponent } from './identity.js';
+import { identitiesAndPlan } from './identity-plan.js';
 import { vcardFile } from './export-vcard.js';
 import { LineReader, yieldNow } from './line-reader.js';
 import {
   finalPartition, journalLines, parseDecisions, resolveDecisions, type GroupState, type MergeEntry, type ParsedDecisions, type RestoreEntry,
 } from './merge-log.js';
 import { defaultRegion } from './phone.js';
+import type { PlanOptions } from './plan.js';
 import { buildTimeline, quarantineId, type SourceRange } from './timeline.js';
 import type { ChatLine, ContactLine, QuarantineLine } from './types.js';
 
@@ -58,6 +63,10 @@ export interface CleanInput {
   keepConverted?: boolean;
   /** Largest name block for name-only matching (default 25). */
   nameBlockLimit?: number;
+  /** The stored identity map (`<config>/identity-map.json`) whose accounts the identities take; none: no accounts. */
+  identityMap?: string;
+  /** Rate profiles, what the target has already, and what to send (plan.ts). */
+  plan?: PlanOptions;
 }
 
 export interface CleanDeps {
@@ -92,7 +101,10 @@ export interface GroupSummary {
 
 export interface CleanResult {
   outDir: string;
-  files: Record<'contacts' | 'participants' | 'chats' | 'messages' | 'problems' | 'groups' | 'merges' | 'quarantine' | 'accounting' | 'vcard' | 'csv', string>;
+  files: Record<
+    'contacts' | 'participants' | 'chats' | 'messages' | 'problems' | 'groups' | 'merges' | 'quarantine' | 'accounting' | 'vcard' | 'csv' | 'identities' | 'plan',
+    string
+  >;
   accounting: Accounting;
   groups: GroupSummary;
   region: CountryCode | null;
@@ -104,6 +116,10 @@ export interface CleanResult {
   restored: string[];
   /** Exported to contacts.vcf / contacts.csv (kept contacts except the account owner). */
   exported: number;
+  /** The plan per chat (also plan.json). */
+  plan: Plan;
+  /** Counts of identities.jsonl, and how the senders of messages.jsonl resolved to them. */
+  identities: IdentitySummary;
 }
 
 /** Where a converted model lives and, when known, which lines of messages.jsonl each source wrote. */
@@ -171,7 +187,8 @@ export async function cleanConverted(converted: ConvertedInput, input: CleanInpu
     contacts: path.join(out, 'contacts.jsonl'), participants: path.join(out, 'participants.jsonl'), chats: path.join(out, 'chats.jsonl'),
     messages: path.join(out, 'messages.jsonl'), problems: path.join(out, 'problems.jsonl'), groups: path.join(out, 'groups.jsonl'),
     merges: path.join(out, 'merges.jsonl'), quarantine: path.join(out, 'quarantine.jsonl'), accounting: path.join(out, 'accounting.json'),
-    vcard: path.join(out, 'contacts.vcf'), csv: path.join(out, 'contacts.csv'),
+    vcard: path.join(out, 'contacts.vcf'), csv: path.join(out, 'contacts.csv'), identities: path.join(out, 'identities.jsonl'),
+    plan: path.join(out, 'plan.json'),
   };
   const problems: ProblemLine[] = [];
   const problem = (severity: ProblemLine['severity'], code: string, message: string, file = out, line: number | null = null) =>
@@ -287,6 +304,7 @@ export async function cleanConverted(converted: ConvertedInput, input: CleanInpu
       else components.set(r, [i]);
     }
     const kept: CleanContact[] = [];
+    const identityComponents: IdentityComponent[] = [];
     const contactsOut = new JsonlWriter(files.contacts);
     const participantsOut = new JsonlWriter(files.participants);
     writers.push(contactsOut, participantsOut);
@@ -298,6 +316,7 @@ export async function cleanConverted(converted: ConvertedInput, input: CleanInpu
       else c = mergePeople(people, indices, groupId(indices.map((i) => people[i]!.key)));
       for (const e of edits.get(root) ?? []) c = applyEdits(c, e, normaliser);
       if (nContacts > 0) {
+        identityComponents.push({ indices, contact: c, line: { file: 'contacts', id: c.id } });
         contactsOut.write(c);
         kept.push(c);
         contactTally.kept++;
@@ -305,8 +324,10 @@ export async function cleanConverted(converted: ConvertedInput, input: CleanInpu
         participantTally.merged += nParticipants;
       } else {
         const ps = indices.map((i) => people[i]!);
+        const id = indices.length === 1 ? ps[0]!.key : c.id;
+        identityComponents.push({ indices, contact: c, line: { file: 'participants', id } });
         participantsOut.write({
-          id: indices.length === 1 ? ps[0]!.key : c.id, name: c.name, phones: c.phones,
+          id, name: c.name, phones: c.phones,
           aliases: ps.map((p) => p.key.slice('participant:'.length)),
           messages: ps.reduce((n, p) => n + (tl.participants.get(p.key.slice('participant:'.length))?.messages ?? 0), 0),
         });
@@ -353,6 +374,17 @@ export async function cleanConverted(converted: ConvertedInput, input: CleanInpu
     writers.push(journal);
     for (const line of journalLines(history, restores, resolution, now)) journal.write(line);
 
+    // ---- identities and the plan: one pass over the new timeline (identity-plan.ts) -------------
+    report('identities', 0);
+    await yieldNow();
+    signal.throwIfAborted();
+    const identitiesOut = new JsonlWriter(files.identities);
+    writers.push(identitiesOut);
+    const step = await identitiesAndPlan({
+      people, components: identityComponents, kept: chatsById, chatLines, exclude, excludedEntries: (id) => tl.byChat.get(id)?.excluded ?? 0,
+      messages: pendingMessages, identityMap: input.identityMap, plan: input.plan, out: identitiesOut, problem, progress: (n) => report('plan', n), signal,
+    });
+
     // ---- exports -----------------------------------------------------------------------------
     const exported = kept.filter((c) => !c.self);
     writeAtomic(files.vcard, vcardFile(exported));
@@ -381,11 +413,12 @@ export async function cleanConverted(converted: ConvertedInput, input: CleanInpu
     assertAccounting(accounting);
     for (const w of writers) w.close();
     renameSync(pendingMessages, files.messages);
+    writeAtomic(files.plan, `${JSON.stringify(step.plan, null, 1)}\n`);
     writeAtomic(files.accounting, `${JSON.stringify(accounting, null, 2)}\n`);
     ok = true;
     return {
       outDir: out, files, accounting, groups: summary, region, sources: converted.inventory ?? null, problems,
-      restored: [...restored].sort(), exported: exported.length,
+      restored: [...restored].sort(), exported: exported.length, plan: step.plan, identities: step.summary,
     };
   } finally {
     rmSync(sortDir, { recursive: true, force: true });
