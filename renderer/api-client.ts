@@ -8,7 +8,10 @@
  */
 import { RemoteCallError, type PereezdApi } from '../shared/api.js';
 import type { ExposedApi } from '../shared/exposed-api.js';
-import type { FsListing } from '../shared/ipc-contract.js';
+import type { FsListing, InvokeRequest, InvokeResponse } from '../shared/ipc-contract.js';
+import type { backupInvoke } from '../shared/ipc/backup.js';
+import type { cleanInvoke } from '../shared/ipc/clean.js';
+import type { matrixInvoke } from '../shared/ipc/matrix.js';
 import { runningJobIds, useJobStore } from './stores/job-store.js';
 import { browserTimeZone } from './i18n/time-zones.js';
 import { inventoryRequest, isStepId, unansweredSources, useWizardStore, type Answers, type UiError } from './stores/wizard-store.js';
@@ -176,6 +179,22 @@ export async function startInventory(): Promise<void> {
   }
 }
 
+/** One call of the Clean step's channels (its verbs are in steps/Clean/clean-actions.ts). Throws; the caller reports. */
+export function cleanCall<C extends keyof typeof cleanInvoke>(channel: C, req: InvokeRequest<C>): Promise<InvokeResponse<C>> {
+  return getClient().api.invoke[channel](req);
+}
+
+/** One call of the Backup step's channels (its verbs are in steps/Backup/backup-actions.ts). Throws; the caller reports. */
+export function backupCall<C extends keyof typeof backupInvoke>(channel: C, req: InvokeRequest<C>): Promise<InvokeResponse<C>> {
+  return getClient().api.invoke[channel](req);
+}
+
+/** The native folder dialog (Electron): the folder picked, or null when cancelled. Throws; the caller reports. */
+export async function pickFolder(): Promise<string | null> {
+  const { paths } = await getClient().api.invoke['sources:pick']({ mode: 'folder' });
+  return paths[0] ?? null;
+}
+
 export async function cancelJob(jobId: string): Promise<void> {
   try {
     await getClient().api.invoke['job:cancel']({ jobId });
@@ -262,4 +281,9 @@ async function restoreSession(saved: SavedSession | null): Promise<void> {
     await refreshJob(saved.inventoryJobId);
   }
   saveSession();
+}
+
+/** One call of the matrix area's channels (Connect, Pilot, Upload; verbs in steps/Connect/matrix-actions.ts). Throws; the caller reports. */
+export function matrixCall<C extends keyof typeof matrixInvoke>(channel: C, req: InvokeRequest<C>): Promise<InvokeResponse<C>> {
+  return getClient().api.invoke[channel](req);
 }

@@ -248,7 +248,7 @@ export const en = {
     partialSource: 'partly read',
     readAgain: 'Read again',
     back: 'Back to Sources',
-    nextLater: 'Next: clean up (coming in a later version)',
+    next: 'Next: clean up',
     jobLost: 'The Pereezd core was restarted, so the earlier reading is gone. Start it again from the Sources step.',
     owner: 'Account owner: {{name}}',
     sourceContacts: 'Contacts: {{n}}',

@@ -14,7 +14,7 @@ import { SourceOptionsSchema, type DateOrder, type DetectedSource, type FormatId
 export const STEPS = ['sources', 'inventory', 'clean', 'backup', 'connect', 'pilot', 'upload', 'verify'] as const;
 export type StepId = (typeof STEPS)[number];
 /** Steps built in this version; the others are shown as unavailable, never simulated. */
-export const AVAILABLE_STEPS: ReadonlySet<StepId> = new Set<StepId>(['sources', 'inventory']);
+export const AVAILABLE_STEPS: ReadonlySet<StepId> = new Set<StepId>(['sources', 'inventory', 'clean', 'backup', 'connect', 'pilot', 'upload']);
 
 export function isStepId(v: unknown): v is StepId {
   return typeof v === 'string' && (STEPS as readonly string[]).includes(v);
@@ -100,6 +100,10 @@ export interface WizardState {
   /** Set by `showQuestion`; the Sources step scrolls to that question and focuses it. */
   questionFocus: QuestionFocus | null;
   banners: Banner[];
+  /** Clean step: the region for phone numbers written without a country code (null: none); undefined until chosen. */
+  cleanRegion: string | null | undefined;
+  /** Clean step: the private folder of the last finished clean run (the cleaned model), if any. */
+  cleanOutDir: string | null;
 
   goToStep: (step: StepId) => void;
   setLanguage: (language: Language, origin?: LanguageOrigin) => void;
@@ -143,6 +147,8 @@ export interface WizardState {
   resetChatChoices: () => void;
   showBanner: (banner: Omit<Banner, 'id'>) => number;
   dismissBanner: (id: number) => void;
+  setCleanRegion: (region: string | null) => void;
+  setCleanOutDir: (dir: string | null) => void;
 }
 
 let nextBannerId = 1;
@@ -270,6 +276,8 @@ export const useWizardStore = create<WizardState>()((set, get) => ({
   answers: {},
   questionFocus: null,
   banners: [],
+  cleanRegion: undefined,
+  cleanOutDir: null,
 
   goToStep: (step) => set({ step }),
   setLanguage: (language, origin = 'user') => set({ language, languageOrigin: origin }),
@@ -387,4 +395,6 @@ export const useWizardStore = create<WizardState>()((set, get) => ({
     return id;
   },
   dismissBanner: (id) => set((s) => ({ banners: s.banners.filter((b) => b.id !== id) })),
+  setCleanRegion: (cleanRegion) => set({ cleanRegion }),
+  setCleanOutDir: (cleanOutDir) => set({ cleanOutDir }),
 }));

@@ -3,7 +3,7 @@
 // proves: identity and targets are there, every fuse is stated with the intended value and a reason,
 // and no key is unknown to the installed electron-builder's own schema (a typo would be ignored or
 // refused only at packaging time).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -222,5 +222,51 @@ describe('electron-builder.yml', () => {
     expect(unknownKeys(config, schema, '')).toEqual([]);
     // The check itself works: a misspelt key is found.
     expect(unknownKeys({ ...config, electronFuse: {}, linux: { categroy: 'x' } }, schema, '').sort()).toEqual(['electronFuse', 'linux.categroy']);
+  });
+});
+
+describe('electron-builder.yml: native addons of the backup are unpacked from the asar', () => {
+  const config = parseYamlSubset(configText);
+  const patterns = (config.asarUnpack ?? []) as string[];
+  /** electron-builder's glob subset used here: `**` any depth, `*` within one path segment. */
+  const toRegExp = (glob: string) =>
+    new RegExp(`^${glob.split('**').map((part) => part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')).join('.*')}$`);
+  const unpacked = (file: string) => patterns.some((p) => toRegExp(p).test(file));
+  /** Every `.node` binary under a folder of node_modules, as a path relative to the app root. */
+  const nativeFiles = (dir: string): string[] => {
+    const out: string[] = [];
+    const walk = (rel: string) => {
+      for (const d of readdirSync(path.join(root, rel), { withFileTypes: true })) {
+        const child = `${rel}/${d.name}`;
+        if (d.isDirectory()) walk(child);
+        else if (d.name.endsWith('.node')) out.push(child);
+      }
+    };
+    walk(dir);
+    return out;
+  };
+
+  it('the glob reading works (so the checks below mean something)', () => {
+    expect(toRegExp('node_modules/@napi-rs/keyring-*/**').test('node_modules/@napi-rs/keyring-linux-x64-gnu/keyring.linux-x64-gnu.node')).toBe(true);
+    expect(toRegExp('node_modules/@napi-rs/keyring-*/**').test('node_modules/@napi-rs/other/x.node')).toBe(false);
+    expect(toRegExp('node_modules/sodium-native/**').test('node_modules/sodium-native-fake/x.node')).toBe(false);
+  });
+
+  it('lists sodium-native and @napi-rs/keyring (both are production dependencies)', () => {
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(['sodium-native', '@napi-rs/keyring']));
+    expect(patterns).toEqual(expect.arrayContaining(['node_modules/sodium-native/**', 'node_modules/@napi-rs/keyring/**', 'node_modules/@napi-rs/keyring-*/**']));
+  });
+
+  it('covers every installed native binary of those packages, and the JavaScript that loads them', () => {
+    const keyringPlatform = readdirSync(path.join(root, 'node_modules/@napi-rs')).filter((n) => n.startsWith('keyring-'));
+    expect(keyringPlatform.length).toBeGreaterThan(0);
+    const binaries = [...nativeFiles('node_modules/sodium-native'), ...keyringPlatform.flatMap((n) => nativeFiles(`node_modules/@napi-rs/${n}`))];
+    expect(binaries.some((f) => f.startsWith('node_modules/sodium-native/prebuilds/'))).toBe(true);
+    expect(binaries.some((f) => f.startsWith('node_modules/@napi-rs/keyring-'))).toBe(true);
+    expect(binaries.filter((f) => !unpacked(f))).toEqual([]);
+    for (const loader of ['node_modules/sodium-native/binding.js', 'node_modules/sodium-native/package.json', 'node_modules/@napi-rs/keyring/index.js']) {
+      expect(unpacked(loader), loader).toBe(true);
+    }
   });
 });

@@ -100,8 +100,8 @@ function JobView({ job }: { job: JobState }) {
           >
             {t('inventory.readAgain')}
           </button>
-          <button type="button" className="button button--primary" disabled title={t('nav.comingLater')}>
-            {t('inventory.nextLater')}
+          <button type="button" className="button button--primary" data-testid="next-clean" onClick={() => goToStep('clean')}>
+            {t('inventory.next')}
           </button>
           {firstUnanswered !== null && (
             <p className="muted" data-testid="read-again-hint">
