@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { backupInvoke } from './ipc/backup.js';
 import { cleanInvoke } from './ipc/clean.js';
+import { finishInvoke } from './ipc/finish.js';
 import { matrixInvoke } from './ipc/matrix.js';
 import { SettingsPatchSchema, SourceOptionsSchema, type DetectedSource, type JobState, type Settings } from './model/index.js';
 
@@ -78,6 +79,7 @@ export const invoke = {
   ...cleanInvoke,
   ...backupInvoke,
   ...matrixInvoke,
+  ...finishInvoke,
 } as const;
 
 export const events = {

@@ -14,6 +14,7 @@ import { configDir } from './config-dir.js';
 import { createSettingsStore } from './settings.js';
 import { createBackupService } from './services/backup.js';
 import { createCleanService } from './services/clean.js';
+import { createFinishService } from './services/finish.js';
 import { createMatrixService } from './services/matrix.js';
 import type { AreaContext } from './services/types.js';
 
@@ -48,6 +49,7 @@ export function createService(deps: ServiceDeps): { service: Service; jobs: JobR
     ...createCleanService(area),
     ...createBackupService(area),
     ...createMatrixService(area),
+    ...createFinishService(area),
     async 'app:info'() {
       return {
         name: 'Pereezd',

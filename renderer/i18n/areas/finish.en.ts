@@ -1,0 +1,2 @@
+/** English texts of the Verify & report step (key `finish` in the catalogue). */
+export const finishEn = {};
