@@ -164,6 +164,7 @@ export default defineConfig([
     'out/',
     'node_modules/',
     '.bench/',
+    '.cache/', // the Synapse venv for tests (scripts/synapse/install.sh)
     'test-results/',
     'playwright-report/',
     // The deliberately bad probe files (one folder per zone); tests/lint/zones.mjs itself is linted.

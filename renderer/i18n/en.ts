@@ -1,6 +1,7 @@
 /** English catalogue. Keys are the contract for ru.ts (same shape, checked by the compiler and catalogues.test.ts). */
 import { backupEn } from './areas/backup.en.js';
 import { cleanEn } from './areas/clean.en.js';
+import { finishEn } from './areas/finish.en.js';
 import { matrixEn } from './areas/matrix.en.js';
 export const en = {
   app: {
@@ -386,6 +387,7 @@ export const en = {
   clean: cleanEn,
   backup: backupEn,
   matrix: matrixEn,
+  finish: finishEn,
   unavailable: {
     title: 'Not available yet',
     body: 'The “{{step}}” step is coming in a later version of Pereezd. Nothing here is simulated, and nothing has been done with your data in this step.',

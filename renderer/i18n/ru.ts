@@ -1,6 +1,7 @@
 /** Русский каталог: те же ключи, что в en.ts (проверяет компилятор и catalogues.test.ts). */
 import { backupRu } from './areas/backup.ru.js';
 import { cleanRu } from './areas/clean.ru.js';
+import { finishRu } from './areas/finish.ru.js';
 import { matrixRu } from './areas/matrix.ru.js';
 import type { Catalogue } from './en.js';
 
@@ -389,6 +390,7 @@ export const ru: Catalogue = {
   clean: cleanRu,
   backup: backupRu,
   matrix: matrixRu,
+  finish: finishRu,
   unavailable: {
     title: 'Пока недоступно',
     body: 'Шаг «{{step}}» появится в следующей версии «Переезда». Здесь ничего не изображается понарошку, и на этом шаге с вашими данными ничего не делалось.',
