@@ -42,9 +42,14 @@ const only = (() => {
   const i = process.argv.indexOf('--only');
   return i === -1 ? null : process.argv[i + 1];
 })();
-if (only !== null && only !== 'telegram' && only !== 'whatsapp' && only !== 'big') {
-  console.error('--only takes telegram, whatsapp or big');
+if (only !== null && only !== 'telegram' && only !== 'whatsapp' && only !== 'big' && only !== 'matrix') {
+  console.error('--only takes telegram, whatsapp, big or matrix');
   process.exit(2);
+}
+if (only === 'matrix') {
+  const i = process.argv.indexOf('--only');
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts/bench/matrix.mjs'), ...process.argv.slice(2).filter((_, k) => k !== i - 2 && k !== i - 1)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
 }
 if (only === 'whatsapp') {
   mkdirSync(benchDir, { recursive: true });
@@ -149,7 +154,7 @@ if (only === null) {
     console.log('');
     if (!(await bigSection())) process.exit(1);
   }
-  for (const other of ['clean.mjs', 'backup.mjs']) {
+  for (const other of ['clean.mjs', 'backup.mjs', 'matrix.mjs']) {
     console.log('');
     const r = spawnSync(process.execPath, [path.join(root, 'scripts/bench', other)], { stdio: 'inherit' });
     if (r.status !== 0) process.exit(r.status ?? 1);

@@ -44,10 +44,13 @@ npx tsc -b
 step "lint (eslint + dependency zones)"
 npm run -s lint
 
+step "Synapse for the Matrix tests (PyPI, pinned, into .cache/synapse-venv)"
+bash scripts/synapse/install.sh
+
 step "unit + integration (vitest)"
 bash scripts/with-keyring.sh npx vitest run --reporter=default --reporter=json --outputFile.json=out/reports/vitest.json
 
 step "end-to-end (Playwright, Chromium)"
-npx playwright test
+bash scripts/with-keyring.sh npx playwright test
 
 node scripts/test-summary.mjs out/reports/vitest.json out/reports/playwright.json

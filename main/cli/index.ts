@@ -8,6 +8,8 @@ import { BACKUP_COMMANDS, BACKUP_USAGE, backupCommand, type BackupCommand } from
 import { CLEAN_USAGE, cleanCommand } from './clean.js';
 import { convertCommand } from './convert.js';
 import { inspectCommand } from './inspect.js';
+import { UPLOAD_USAGE, uploadCommand } from './upload.js';
+import { FINISH_COMMANDS, FINISH_USAGE, finishCommand, type FinishCommand } from './report.js';
 
 const USAGE = `pereezd ${VERSION} — move your messenger history, losing nothing and leaking nothing
 
@@ -16,7 +18,7 @@ usage:
         what is in these exports (folders, .zip or files); nothing is changed
   pereezd convert PATH... --out DIR [--date-order dmy|mdy|ymd] [--tz ZONE]
         the normalised model as JSON Lines: contacts, chats, messages, problems
-${CLEAN_USAGE}${BACKUP_USAGE}
+${CLEAN_USAGE}${BACKUP_USAGE}${UPLOAD_USAGE}${FINISH_USAGE}
   --date-order  how to read dates like 03/04/22 when the export cannot tell (WhatsApp)
   --tz          the time zone of exports that carry wall-clock times only (default: this computer's)
 
@@ -35,6 +37,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === 'clean') return cleanCommand(rest, USAGE);
+  if (cmd === 'upload' || cmd === 'verify-target') return uploadCommand(cmd, rest, USAGE);
+  if ((FINISH_COMMANDS as readonly string[]).includes(cmd)) return finishCommand(cmd as FinishCommand, rest, USAGE);
   if ((BACKUP_COMMANDS as readonly string[]).includes(cmd)) return backupCommand(cmd as BackupCommand, rest, USAGE);
   if (cmd === 'inspect' || cmd === 'convert') {
     let args;
