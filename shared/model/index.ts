@@ -8,3 +8,4 @@ export * from './job.js';
 export * from './settings.js';
 export * from './identity.js';
 export * from './plan.js';
+export * from './report.js';

@@ -15,6 +15,7 @@ import type { BackupJobOutput, BackupRecord, backupInvoke, BackupStatus, CopyJob
 import type { JobKind, SourceOptions } from '../../../shared/model/index.js';
 import { PARTIAL_SUFFIX } from '../backup/age-file.js';
 import { copyBackup, runBackup } from '../backup/backup.js';
+import { recordBackup } from '../finish/hooks.js';
 import { generateKeyPair, type KeyPair } from '../backup/keys.js';
 import { recipientFingerprint } from '../backup/manifest.js';
 import { DEFAULT_PROFILE, keychainIdentity, loadProfile, NoKeychainKeyError, prepareBackupKeys, saveProfile } from '../backup/profile.js';
@@ -249,6 +250,7 @@ export function createBackupService(ctx: AreaContext, opts: BackupServiceOptions
           cat.backups = cat.backups.filter((b) => b.file !== r.file);
           cat.backups.push(record);
         });
+        await recordBackup(ctx.configDir, r);
         const warnings = r.problems.filter((p) => p.severity !== 'info');
         const output: BackupJobOutput = {
           file: r.file,

@@ -7,6 +7,7 @@ import type { CleanRunInfo, CleanSummary, cleanInvoke } from '../../../shared/ip
 import type { IdentitySummary, JobProgress, Plan, SourceOptions } from '../../../shared/model/index.js';
 import { writeFileAtomic } from '../backup/age-file.js';
 import { runClean, type CleanResult } from '../clean/clean.js';
+import { recordClean } from '../finish/hooks.js';
 import { identityMapPath } from '../clean/identity-map.js';
 import type { MergeEntry } from '../clean/merge-log.js';
 import { defaultRegion, isRegion } from '../clean/phone.js';
@@ -176,6 +177,7 @@ export function createCleanService(ctx: AreaContext): AreaService<keyof typeof c
           );
           const rec: RunRecord = { version: 1, paths, excludedChats: [...excludeChats].sort(), run: info };
           await writeFileAtomic(w.files.run, `${JSON.stringify(rec, null, 1)}\n`, 0o600);
+          await recordClean(ctx.configDir, w.workId, result);
           const a = info.accounting;
           return {
             workId: w.workId, outDir: w.dir, contacts: a.contacts.kept, messages: a.messages.kept, groups: info.groups.total,

@@ -32,6 +32,7 @@ import { discoverHomeserver, MatrixClient, MatrixError, type RetryPolicy } from 
 import { keychainAccount, matrixKeychain, readSessionFile, type SessionFile } from '../matrix/session.js';
 import { createPauseControl, runUpload, type PauseControl } from '../matrix/upload.js';
 import { runVerifyTarget } from '../matrix/verify-target.js';
+import { recordUpload, recordVerifyTarget } from '../finish/hooks.js';
 import { runConvert } from '../pipeline/convert.js';
 import type { IProgress } from '../progress.js';
 import { combineOptions } from './clean.js';
@@ -535,6 +536,7 @@ export function createMatrixService(ctx: AreaContext, opts: MatrixServiceOptions
       const jobId = launch('upload', m.workId, control, async ({ signal, progress }) => {
         const { input, journalDir } = await uploadInput(paths, c, signal);
         const r = await runUpload(input, { client: c, progress: progress.progress, control }, signal);
+        await recordUpload(ctx.configDir, m.workId, r, c.baseUrl);
         await writeFileAtomic(
           path.join(journalDir, 'last-upload.json'),
           `${JSON.stringify({ finishedAt: new Date(now()).toISOString(), totals: r.totals, problems: r.problems.slice(0, 500) })}\n`, 0o600,
@@ -562,6 +564,7 @@ export function createMatrixService(ctx: AreaContext, opts: MatrixServiceOptions
       const jobId = launch('verify', m.workId, null, async ({ signal, progress }) => {
         const { input, journalDir } = await uploadInput(paths, c, signal);
         const r = await runVerifyTarget({ ...input, resend: !!resend }, { client: c, progress: progress.progress }, signal);
+        await recordVerifyTarget(ctx.configDir, m.workId, r, c.baseUrl);
         const summary: MatrixVerifySummary = { ...r.totals, finishedAt: new Date(now()).toISOString() };
         const chats: Record<string, NonNullable<MatrixChatRow['verify']>> = {};
         for (const x of r.chats) {
