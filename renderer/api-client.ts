@@ -11,6 +11,7 @@ import type { ExposedApi } from '../shared/exposed-api.js';
 import type { FsListing, InvokeRequest, InvokeResponse } from '../shared/ipc-contract.js';
 import type { backupInvoke } from '../shared/ipc/backup.js';
 import type { cleanInvoke } from '../shared/ipc/clean.js';
+import type { finishInvoke } from '../shared/ipc/finish.js';
 import type { matrixInvoke } from '../shared/ipc/matrix.js';
 import { runningJobIds, useJobStore } from './stores/job-store.js';
 import { browserTimeZone } from './i18n/time-zones.js';
@@ -285,5 +286,10 @@ async function restoreSession(saved: SavedSession | null): Promise<void> {
 
 /** One call of the matrix area's channels (Connect, Pilot, Upload; verbs in steps/Connect/matrix-actions.ts). Throws; the caller reports. */
 export function matrixCall<C extends keyof typeof matrixInvoke>(channel: C, req: InvokeRequest<C>): Promise<InvokeResponse<C>> {
+  return getClient().api.invoke[channel](req);
+}
+
+/** One call of the finish area's channels (Verify & report; verbs in steps/Verify/finish-actions.ts). Throws; the caller reports. */
+export function finishCall<C extends keyof typeof finishInvoke>(channel: C, req: InvokeRequest<C>): Promise<InvokeResponse<C>> {
   return getClient().api.invoke[channel](req);
 }

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { formatBytes, formatNumber } from '../i18n/format.js';
 import { useJobStore } from '../stores/job-store.js';
+import { HelpdeskLine } from './HelpdeskLine.js';
 import { AVAILABLE_STEPS, STEPS, isRecognised, unansweredSources, useWizardStore } from '../stores/wizard-store.js';
 
 /** The footer: where the user is and what is happening, in one line a helpdesk agent can read out. */
@@ -53,6 +54,7 @@ export function StatusLine() {
       <p data-testid="status-line" role="status">
         {t('status.step', { n, total: STEPS.length, name: t(`steps.${step}`) })} — {detail}
       </p>
+      <HelpdeskLine />
       {info && (
         <p className="status-line__version muted">
           {t('app.name')} {info.version} · {t(`status.host.${info.host}`)}

@@ -14,7 +14,7 @@ import { SourceOptionsSchema, type DateOrder, type DetectedSource, type FormatId
 export const STEPS = ['sources', 'inventory', 'clean', 'backup', 'connect', 'pilot', 'upload', 'verify'] as const;
 export type StepId = (typeof STEPS)[number];
 /** Steps built in this version; the others are shown as unavailable, never simulated. */
-export const AVAILABLE_STEPS: ReadonlySet<StepId> = new Set<StepId>(['sources', 'inventory', 'clean', 'backup', 'connect', 'pilot', 'upload']);
+export const AVAILABLE_STEPS: ReadonlySet<StepId> = new Set<StepId>(['sources', 'inventory', 'clean', 'backup', 'connect', 'pilot', 'upload', 'verify']);
 
 export function isStepId(v: unknown): v is StepId {
   return typeof v === 'string' && (STEPS as readonly string[]).includes(v);

@@ -38,11 +38,13 @@ test('a Telegram export added by path and by the folder browser is detected, rea
   await expect(page).toHaveTitle('Pereezd — move your messenger history');
   await expect(page.getByTestId('safety-note')).toContainText('Your originals are only read, never changed');
   await expect(page.getByTestId('status-line')).toHaveText(/^Step 1 of 8 — Sources — add your exports to begin$/);
-  // The steps not built yet are in the rail, visibly unavailable.
-  const unavailable = page.locator('[data-testid^="nav-"][aria-disabled="true"]');
-  await expect(unavailable).toHaveCount(1);
-  await expect(page.getByTestId('nav-verify')).toHaveAttribute('aria-disabled', 'true');
-  await expect(page.getByTestId('nav-verify')).toContainText('Coming in a later version');
+  // Every step is built: none is shown as unavailable in the rail.
+  const STEPS = ['sources', 'inventory', 'clean', 'backup', 'connect', 'pilot', 'upload', 'verify'];
+  await expect(page.locator('[data-testid^="nav-"][aria-disabled="true"]')).toHaveCount(0);
+  for (const step of STEPS) {
+    await expect(page.getByTestId(`nav-${step}`)).toBeVisible();
+    await expect(page.getByTestId(`nav-${step}`)).not.toContainText('Coming in a later version');
+  }
 
   // 1. Through the path field (keyboard: type, Enter).
   await page.getByTestId('path-input').fill(telegramFixture);
@@ -108,7 +110,7 @@ test('a Telegram export added by path and by the folder browser is detected, rea
   await expect(page.getByRole('heading', { name: 'Что нашлось' })).toBeVisible();
   await expect(page.getByTestId('total-messages').locator('xpath=..')).toContainText('Сообщения');
   await expect(page.getByTestId('chats-selected')).toHaveText('Будет перенесено чатов: 1 из 1');
-  await expect(page.getByTestId('nav-verify')).toContainText('Появится в следующей версии');
+  await expect(page.getByTestId('nav-verify')).not.toContainText('Появится в следующей версии');
   await expect(page.getByTestId('status-line')).toContainText('Шаг 2 из 8 — Инвентаризация');
   await screenshot(page, testInfo, 'inventory-ru');
 
@@ -170,19 +172,17 @@ test('a folder that is not an export is shown as not recognised, and the app kee
   await expect(page.getByTestId('fb-current')).toHaveText(path.dirname(notExport));
   await page.getByTestId('browse').click();
 
-  // A step that is not built yet, opened by address: an honest panel, no fake screen.
+  // The last step, opened by address (and again after a reload straight into it): it loads, and the
+  // sources added so far come back too.
   await page.evaluate(() => {
     location.hash = '#/verify';
   });
-  await expect(page.getByTestId('step-unavailable')).toContainText('Not available yet');
-  await expect(page.getByTestId('status-line')).toContainText('Step 8 of 8 — Verify & report — this step is not available yet');
-  // …also after a reload straight into it; the sources added so far come back too.
+  await expect(page.getByTestId('step-verify')).toBeVisible();
+  await expect(page.getByTestId('status-line')).toContainText('Step 8 of 8 — Verify & report');
   await page.goto(`${baseURL}/#/verify`);
   await page.reload();
-  await expect(page.getByTestId('step-unavailable')).toHaveAttribute('data-step', 'verify');
-  await expect(page.getByTestId('step-unavailable')).toContainText('The “Verify & report” step is coming in a later version');
-  await screenshot(page, testInfo, 'unavailable-en');
-  await page.getByTestId('step-unavailable').getByRole('button', { name: 'Back to Sources' }).click();
+  await expect(page.getByTestId('step-verify')).toHaveAttribute('data-loaded', 'yes');
+  await page.getByTestId('nav-sources').click();
   await expect(page.getByTestId('step-sources')).toBeVisible();
   await expect(row).toHaveCount(2);
 
