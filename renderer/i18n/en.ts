@@ -388,11 +388,6 @@ export const en = {
   backup: backupEn,
   matrix: matrixEn,
   finish: finishEn,
-  unavailable: {
-    title: 'Not available yet',
-    body: 'The “{{step}}” step is coming in a later version of Pereezd. Nothing here is simulated, and nothing has been done with your data in this step.',
-    back: 'Back to {{step}}',
-  },
 };
 
 /** The shape every catalogue has. */

@@ -391,9 +391,4 @@ export const ru: Catalogue = {
   backup: backupRu,
   matrix: matrixRu,
   finish: finishRu,
-  unavailable: {
-    title: 'Пока недоступно',
-    body: 'Шаг «{{step}}» появится в следующей версии «Переезда». Здесь ничего не изображается понарошку, и на этом шаге с вашими данными ничего не делалось.',
-    back: 'Вернуться: {{step}}',
-  },
 };

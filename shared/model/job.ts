@@ -3,7 +3,7 @@ import { ProblemSchema } from './problem.js';
 import { InventoryResultSchema } from './source.js';
 
 /** One kind per long operation; each area starts its own (clean, backup…, upload…). */
-export const JobKindSchema = z.enum(['inventory', 'clean', 'backup', 'verify', 'restore', 'copy', 'upload', 'verify-target']);
+export const JobKindSchema = z.enum(['inventory', 'clean', 'backup', 'verify', 'restore', 'copy', 'upload', 'verify-target', 'report']);
 export type JobKind = z.infer<typeof JobKindSchema>;
 
 /** A job's closing summary: plain JSON only (it crosses IPC in every final snapshot). */

@@ -50,6 +50,8 @@ export interface ReportInputs {
   auditFile: string | null;
   cleanup?: CleanupRecord | null;
   now?: () => Date;
+  /** Hashing progress: `done` of `total` sources (fractional within a source), and the source being read. */
+  onProgress?: (done: number, total: number, current: string) => void;
 }
 
 const ZERO_TALLY: ReportTally = { in: 0, kept: 0, merged: 0, quarantined: 0, excluded: 0 };
@@ -91,8 +93,10 @@ export async function buildReport(input: ReportInputs, signal: AbortSignal = new
 
   // ---- sources ------------------------------------------------------------------------------
   const sources: ReportSource[] = [];
-  for (const s of input.sources) {
-    const h = await hashSource(s.path, signal);
+  for (const [i, s] of input.sources.entries()) {
+    const n = input.sources.length;
+    input.onProgress?.(i, n, s.path);
+    const h = await hashSource(s.path, signal, (done, total) => input.onProgress?.(i + (total > 0 ? done / total : 0), n, s.path));
     sources.push({ ...h, format: s.format, counts: s.counts ?? null });
     const bad = h.files.filter((f) => f.sha256 === null);
     if (h.kind === 'missing' || bad.length) {
@@ -269,6 +273,7 @@ export interface GatherOptions {
   paths?: string[];
   cleanup?: CleanupRecord | null;
   now?: () => Date;
+  onProgress?: ReportInputs['onProgress'];
 }
 
 /** Finds every input in the config folder and builds the report. */
@@ -300,6 +305,7 @@ export async function gatherReport(opts: GatherOptions, signal: AbortSignal = ne
       upload: fin ? await readJson<StoredUpload>(path.join(fin, 'upload.json')) : null,
       verify: fin ? await readJson<StoredVerify>(path.join(fin, 'verify.json')) : null,
       auditFile: auditFile(opts.configDir), cleanup, ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     },
     signal,
   );

@@ -20,12 +20,8 @@ import { openWithSystem, type OpenFile } from './finish-open.js';
 import { knownReportFiles, loadLastReport, saveLastReport } from './finish-state.js';
 import type { AreaContext, AreaService } from './types.js';
 
-/**
- * The job kind of a report. The contract's JobKind list has no `report` yet (shared/model/job.ts is not this
- * area's file); the report's read-and-hash pass is the step's verification, so it runs as `verify-target`'s
- * neighbour `verify` until a `report` kind is added there.
- */
-export const REPORT_JOB_KIND: Exclude<JobKind, 'inventory'> = 'verify';
+/** The job kind of a report (reads and hashes every source file, then writes HTML + JSON). */
+export const REPORT_JOB_KIND: Exclude<JobKind, 'inventory'> = 'report';
 
 export interface FinishServiceOptions {
   /** Opens a file with the system's default program (tests pass a fake). */
@@ -88,16 +84,19 @@ export function createFinishService(ctx: AreaContext, opts: FinishServiceOptions
       const outDir = path.resolve(dir);
       if (!(await isDir(outDir))) return { ok: false, reason: 'dest-missing', path: outDir };
       const jobId = ctx.jobs.run(REPORT_JOB_KIND, async ({ signal, progress }) => {
-        // Reading and hashing the sources is most of the work; the engine gives no finer figure yet.
-        progress.report({ done: 0, total: 2, unit: 'items', current: 'gather' });
-        const model = await gatherReport({ configDir, paths, now }, signal);
+        // Reading and hashing the sources is most of the work: progress counts sources (fractions within
+        // one), plus one unit for writing the files.
+        const n = paths.length + 1;
+        progress.report({ done: 0, total: n, unit: 'items', current: 'gather' });
+        const onProgress = (done: number, _total: number, current: string) => progress.report({ done, total: n, unit: 'items', current });
+        const model = await gatherReport({ configDir, paths, now, onProgress }, signal);
         signal.throwIfAborted();
-        progress.report({ done: 1, total: 2, unit: 'items', current: 'write' });
+        progress.report({ done: n - 1, total: n, unit: 'items', current: 'write' });
         const files = await writeReport(model, { outDir, lang, format: 'both', configDir });
         const html = files.find((f) => f.endsWith('.html'))!;
         const json = files.find((f) => f.endsWith('.json'))!;
         await saveLastReport(configDir, workId, { html, json, lang, model });
-        progress.report({ done: 2, total: 2, unit: 'items', current: 'write' });
+        progress.report({ done: n, total: n, unit: 'items', current: 'write' });
         const output: FinishReportOutput = {
           html, json, lang, nothingLost: model.nothingLost, discrepancies: model.discrepancies.length, chats: model.chats.length, generatedAt: model.generatedAt,
         };
