@@ -19,6 +19,7 @@ import type { JobState } from '../../shared/model/index.js';
 import { generateKeyPair, unprotectIdentityFile } from '../../main/engine/backup/keys.js';
 import { OsKeychain } from '../../main/engine/backup/secret-store.js';
 import { dispatch } from '../../main/engine/dispatch.js';
+import { verifyAuditChain } from '../../main/engine/finish/audit.js';
 import { createJobRunner, type JobRunner } from '../../main/engine/jobs/job-runner.js';
 import { createService, type Service } from '../../main/engine/service.js';
 import { createBackupService } from '../../main/engine/services/backup.js';
@@ -336,6 +337,12 @@ describe('a backup through the service, with the real keychain', () => {
     expect((await settled(h, v.jobId)).output).toMatchObject({ ok: true, openedWith: 'recovery' });
     // …and there is nothing left to shred.
     expect(await h.call('backup:shred', { file })).toEqual({ ok: false, reason: 'no-key', problem: null });
+    // The audit journal recorded the backups, checks, the copy and the shred, in one unbroken chain.
+    const ops = readFileSync(path.join(h.configDir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { op: string; outcome: string; refs: Record<string, unknown> });
+    expect(new Set(ops.map((o) => o.op))).toEqual(new Set(['backup', 'verify', 'copy', 'shred']));
+    expect(ops.filter((o) => o.op === 'shred')).toEqual([expect.objectContaining({ outcome: 'ok', refs: { file } })]);
+    expect(ops.filter((o) => o.op === 'verify').every((o) => o.refs.file !== undefined)).toBe(true);
+    expect(await verifyAuditChain(path.join(h.configDir, 'audit.jsonl'))).toMatchObject({ ok: true, records: ops.length });
   });
 });
 

@@ -15,7 +15,7 @@ import type { BackupJobOutput, BackupRecord, backupInvoke, BackupStatus, CopyJob
 import type { JobKind, SourceOptions } from '../../../shared/model/index.js';
 import { PARTIAL_SUFFIX } from '../backup/age-file.js';
 import { copyBackup, runBackup } from '../backup/backup.js';
-import { recordBackup } from '../finish/hooks.js';
+import { auditSafe, recordBackup } from '../finish/hooks.js';
 import { generateKeyPair, type KeyPair } from '../backup/keys.js';
 import { recipientFingerprint } from '../backup/manifest.js';
 import { DEFAULT_PROFILE, keychainIdentity, loadProfile, NoKeychainKeyError, prepareBackupKeys, saveProfile } from '../backup/profile.js';
@@ -342,6 +342,9 @@ export function createBackupService(ctx: AreaContext, opts: BackupServiceOptions
       const jobId = ctx.jobs.run('verify', async ({ signal, progress }) => {
         const r = await verifyBackup(target, { mode, sample, identities: identity ? [identity] : [] }, { progress }, signal);
         if (r.ok) await markVerified(target, mode, nowIso());
+        await auditSafe(ctx.configDir, {
+          op: 'verify', outcome: r.ok ? 'ok' : 'failed', counts: { entriesChecked: r.entries.checked, entries: r.entries.total, chunksChecked: r.chunks.checked, chunks: r.chunks.total, problems: r.problems.length }, refs: { file: target }, note: `mode ${mode}`,
+        });
         const output: VerifyJobOutput = {
           file: target,
           mode,
@@ -377,6 +380,7 @@ export function createBackupService(ctx: AreaContext, opts: BackupServiceOptions
         } catch (err) {
           // Cancelled or failed after the rename but before its side file: no copy that looks complete stays behind.
           if (!(await exists(`${dest}.json`))) await rm(dest, { force: true });
+          await auditSafe(ctx.configDir, { op: 'copy', outcome: signal.aborted ? 'cancelled' : 'failed', refs: { file: source, dest } });
           throw err;
         }
         const at = nowIso();
@@ -387,6 +391,7 @@ export function createBackupService(ctx: AreaContext, opts: BackupServiceOptions
             rec.copies.push({ file: copied.file, sideFile: copied.sideFile, verifiedAt: at });
           }
         });
+        await auditSafe(ctx.configDir, { op: 'copy', outcome: 'ok', counts: { bytes: side.size }, refs: { file: source, dest: copied.file, sha256: copied.sha256 } });
         const output: CopyJobOutput = { file: copied.file, sideFile: copied.sideFile, size: side.size, sha256: copied.sha256 };
         return { ...output };
       });
@@ -409,6 +414,7 @@ export function createBackupService(ctx: AreaContext, opts: BackupServiceOptions
         // Any recovery key the file was made for still opens it (also one replaced since), as its side file says.
         const { side } = await readSideFile(target);
         const recoveryStillOpens = side ? side.recipients.some((x) => x.role === 'recovery') : r.recoveryStillOpens;
+        await auditSafe(ctx.configDir, { op: 'shred', outcome: 'ok', refs: { file: target }, note: `keychain identity ${r.deleted ? 'deleted' : 'already absent'}; recovery key ${recoveryStillOpens ? 'still opens it' : 'not a recipient'}` });
         return { ok: true, deleted: r.deleted, recoveryStillOpens };
       } catch (err) {
         if (err instanceof ShredError) return { ok: false, reason: err.code, problem: null };
