@@ -55,6 +55,11 @@ export interface UploadInput {
   fsync?: boolean;
   /** Repair mode (verify-target --resend): per chat key, exactly these source ids are sent; nothing else. */
   repair?: Record<string, string[]>;
+  /**
+   * Chats (rooms) uploaded at the same time (default 1). Inside a room events still go strictly one after another
+   * with the same txnIds and resume rules; only different rooms overlap. For a homeserver with relaxed limits.
+   */
+  concurrency?: number;
 }
 
 export interface PauseControl {
@@ -296,7 +301,19 @@ export async function runUpload(input: UploadInput, deps: UploadDeps, signal: Ab
     };
 
     const ghosts = new Set<string>();
-    for (const c of chats) {
+    // The global index is written whole: one write at a time, each with everything known then, so a slower
+    // earlier write can never land after (and erase) a later one when chats run concurrently.
+    let indexWrites: Promise<void> = Promise.resolve();
+    const saveIndex = (key: string, signal: AbortSignal): Promise<void> => {
+      const write = indexWrites.then(async () => {
+        if (JSON.stringify(index).length < 60_000) await me.setAccountData(INDEX_TYPE, { ...index }, signal);
+        else log(`${INDEX_TYPE} is full (64 KiB); ${key} is found through its provenance state event instead`);
+      });
+      indexWrites = write.catch(() => {});
+      return write;
+    };
+    // One chat from start to end (`signal` is the run's, or with concurrency the pool's).
+    const uploadChat = async (c: ModelChat, signal: AbortSignal): Promise<void> => {
       signal.throwIfAborted();
       const key = chatKey(c.chat.id, pilot);
       const messages = readChatMessages(c);
@@ -306,7 +323,7 @@ export async function runUpload(input: UploadInput, deps: UploadDeps, signal: Ab
         resumedAt: 0, created: false, status: parts.length ? 'done' : 'empty',
       };
       results.push(res);
-      if (!parts.length) continue;
+      if (!parts.length) return;
       report(c.chat.title, true);
 
       // ---- DM? one-to-one chat whose other side is a mapped person ------------------------------
@@ -362,8 +379,7 @@ export async function runUpload(input: UploadInput, deps: UploadDeps, signal: Ab
       if (journal.state.rooms.get(key) !== roomId) journal.append({ t: 'room', chat: key, room: roomId, at: now() });
       if (index[key] !== roomId) {
         index[key] = roomId;
-        if (JSON.stringify(index).length < 60_000) await me.setAccountData(INDEX_TYPE, index, signal);
-        else log(`${INDEX_TYPE} is full (64 KiB); ${key} is found through its provenance state event instead`);
+        await saveIndex(key, signal);
       }
       // Idempotent; also after a crash between createRoom and here (the chat is not marked done yet).
       if (res.created || !journal.state.done.has(key)) {
@@ -452,7 +468,8 @@ export async function runUpload(input: UploadInput, deps: UploadDeps, signal: Ab
         journal.append({ t: 'chat-done', chat: key, parts: parts.length, at: now() });
       }
       report(c.chat.title, true);
-    }
+    };
+    await forEachChat(chats, input.concurrency ?? 1, uploadChat, signal);
 
     const totals = {
       chats: results.length, rooms: results.filter((r) => r.roomId).length, roomsCreated: results.filter((r) => r.created).length,
@@ -466,6 +483,45 @@ export async function runUpload(input: UploadInput, deps: UploadDeps, signal: Ab
     model?.dispose();
     await resolver.close();
   }
+}
+
+/**
+ * Runs `work` for each item, at most `concurrency` at a time, started in order (1 = strictly one after another).
+ * The first failure aborts the others' signal and is thrown once every one has settled, so nothing is left running.
+ */
+export async function forEachChat<T>(items: T[], concurrency: number, work: (item: T, signal: AbortSignal) => Promise<void>, signal: AbortSignal): Promise<void> {
+  const width = Math.max(1, Math.min(Math.floor(concurrency) || 1, items.length));
+  if (width === 1) {
+    for (const item of items) await work(item, signal);
+    return;
+  }
+  const pool = new AbortController();
+  const onAbort = () => pool.abort(signal.reason);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  let next = 0;
+  let failed = false;
+  let firstError: unknown;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await work(item, pool.signal);
+      } catch (err) {
+        if (!failed) {
+          failed = true;
+          firstError = err;
+          pool.abort(err);
+        }
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: width }, worker));
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+  if (failed) throw firstError;
 }
 
 function checkpoint(c: ModelChat, key: string, last: { sid: string; event: string } | null, position: number, parts: number, done: boolean) {
