@@ -20,7 +20,7 @@ import { parseArgs, UsageError, type ParsedArgs } from './args.js';
 import { readHidden } from './backup.js';
 
 export const UPLOAD_USAGE = `  pereezd upload --homeserver URL --user @ID:SERVER MODEL... [--pilot CHAT] [--only CHAT,CHAT]
-                 [--people FILE] [--invite] [--appservice FILE] [--journal DIR] [--media DIR] [--json]
+                 [--people FILE] [--invite] [--appservice FILE] [--journal DIR] [--media DIR] [--concurrency N] [--json]
         upload cleaned chats (folders written by "pereezd clean" or "convert") to Matrix; resumable:
         run it again after an interruption and it continues where it stopped
   pereezd verify-target --homeserver URL --user @ID:SERVER MODEL... [--resend] [--no-media] [same options]
@@ -30,6 +30,8 @@ export const UPLOAD_USAGE = `  pereezd upload --homeserver URL --user @ID:SERVER
   --people      JSON file {"old sender id": "@person:server"}; unmapped people keep their old name
   --appservice  an application-service registration (admins): original senders and timestamps
   --journal     where the upload journal lives (default: MODEL/matrix-journal)
+  --concurrency  chats uploaded at once (1–8, default 1; order inside each room is always kept).
+                More than 1 helps only when the server's rate limits are lifted for you
   password: PEREEZD_MATRIX_PASSWORD, or asked; the sign-in is kept in the system keychain
 `;
 
@@ -122,7 +124,7 @@ export function formatDuration(ms: number): string {
   return h < 48 ? `${h} h ${m % 60} min` : `${Math.round(h / 24)} days`;
 }
 
-const COMMON_VALUES = ['--homeserver', '--user', '--pilot', '--only', '--people', '--appservice', '--journal', '--media'];
+const COMMON_VALUES = ['--homeserver', '--user', '--pilot', '--only', '--people', '--appservice', '--journal', '--media', '--concurrency'];
 
 export async function uploadCommand(cmd: 'upload' | 'verify-target', argv: string[], usage: string, io: UploadCliIo = defaultIo()): Promise<number> {
   let args: ParsedArgs;
@@ -148,6 +150,9 @@ export async function uploadCommand(cmd: 'upload' | 'verify-target', argv: strin
     const people = args.values.get('--people');
     const only = args.values.get('--only');
     const media = args.values.get('--media');
+    const concurrencyArg = args.values.get('--concurrency');
+    const concurrency = concurrencyArg === undefined ? 1 : Number(concurrencyArg);
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 8) throw new UsageError(`--concurrency: ${concurrencyArg} is not a whole number from 1 to 8`);
     input = {
       models,
       journalDir: path.resolve(args.values.get('--journal') ?? path.join(models[0]!, 'matrix-journal')),
@@ -158,6 +163,7 @@ export async function uploadCommand(cmd: 'upload' | 'verify-target', argv: strin
       ...(args.flags.has('--invite') ? { invite: true } : {}),
       ...(media ? { mediaRoots: [path.resolve(media)] } : {}),
       ...(registration ? { appservice: true } : {}),
+      ...(concurrency > 1 ? { concurrency } : {}),
     };
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;

@@ -39,6 +39,11 @@ describe('pereezd upload / verify-target usage', () => {
     expect(run('upload', '--user', '@a:b', modelDir).stderr).toContain('pereezd upload: --homeserver URL is required');
     expect(run('upload', '--homeserver', 'x', '--user', 'alice', modelDir).stderr).toContain('--user: alice is not a Matrix id like @name:server');
     expect(run('verify-target', '--homeserver', 'x', '--user', '@a:b').stderr).toContain('give at least one model folder');
+    for (const bad of ['0', '9', '2.5', 'many']) {
+      const c = run('upload', '--homeserver', 'x', '--user', '@a:b', '--concurrency', bad, modelDir);
+      expect(c.code).toBe(2);
+      expect(c.stderr).toContain(`--concurrency: ${bad} is not a whole number from 1 to 8`);
+    }
     const notModel = mkdtempSync(path.join(os.tmpdir(), 'pereezd-notmodel-'));
     const r = run('upload', '--homeserver', 'x', '--user', '@a:b', notModel);
     expect(r.code).toBe(2);

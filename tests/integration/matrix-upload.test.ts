@@ -195,6 +195,36 @@ describe('upload to a real Synapse and read back', { timeout: 180_000 }, () => {
     expect(await expectRepliesLinked(c, index['tg:100']!)).toBe(5);
   });
 
+  it('uploads several chats at once (concurrency 3): interrupted midway and resumed, still 0 missing, 0 duplicates, order kept', async () => {
+    const user = await hs.register('parallel');
+    const c = new MatrixClient({ baseUrl: hs.baseUrl, accessToken: user.accessToken, userId: user.userId });
+    const journal = tmp('journal-parallel');
+    const ac = new AbortController();
+    const partial = runUpload(input(journal, { concurrency: 3 }), {
+      client: c,
+      progress: { report: (p) => (p.counters?.sent ?? 0) >= 15 && ac.abort(new Error('interrupted by test')) },
+    }, ac.signal);
+    await expect(partial).rejects.toThrow('interrupted by test');
+    const r = await runUpload(input(journal, { concurrency: 3 }), { client: c, progress: noProgress }, AbortSignal.timeout(120_000));
+    expect(r.totals.sent + r.totals.alreadyThere).toBe(49);
+    expect(r.totals.alreadyThere).toBeGreaterThanOrEqual(15);
+    // both rooms are in the index (its writes are serialized), and no extra room was made
+    const index = (await c.getAccountData<Record<string, string>>(INDEX_TYPE))!;
+    expect(Object.keys(index).sort()).toEqual(['tg:100', 'tg:200']);
+    expect((await c.joinedRooms()).sort()).toEqual(Object.values(index).sort());
+    const v = await runVerifyTarget(input(journal), { client: c, progress: noProgress }, AbortSignal.timeout(60_000));
+    expect(v.totals).toMatchObject({ found: 49, missing: 0, duplicates: 0, mediaMismatched: 0 });
+    // inside each room the source order is kept
+    for (const roomId of Object.values(index)) {
+      const ts = (await roomMessages(c, roomId))
+        .filter((e) => e.type === 'm.room.message')
+        .map((e) => (e.content[PROVENANCE_KEY] as { orig_ts: number }).orig_ts);
+      expect(ts.length).toBeGreaterThan(0);
+      expect(ts).toEqual([...ts].sort((a, b) => a - b));
+    }
+    expect(await expectRepliesLinked(c, index['tg:100']!)).toBe(5);
+  });
+
   it('invites mapped people only when asked', async () => {
     const user = await hs.register('inviter');
     const c = new MatrixClient({ baseUrl: hs.baseUrl, accessToken: user.accessToken, userId: user.userId });
