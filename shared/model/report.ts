@@ -249,6 +249,8 @@ export const StepStateSchema = z
     state: z.enum(['not-started', 'done', 'attention', 'failed']),
     /** Short English facts (counts, dates), never message text or names. */
     detail: z.string().max(512),
+    /** The same facts in Russian (the helpdesk line follows the user's language). */
+    detailRu: z.string().max(512),
   })
   .strict();
 export type StepState = z.infer<typeof StepStateSchema>;

@@ -222,6 +222,10 @@ describe('finish service: report, checklist, announcement, clean-up, support bun
     expect(clean.detail).not.toContain('does NOT balance');
     expect(status.line.en.length).toBeGreaterThan(0);
     expect(status.line.ru).toMatch(/[а-яё]/i);
+    // The Russian line carries the facts in Russian too (an agent reads it over a Russian user's shoulder).
+    expect(clean.detailRu).toMatch(/групп ждут решения: \d+/);
+    expect(status.line.ru).toContain(clean.detailRu);
+    expect(status.line.ru).not.toMatch(/merge group|quarantined|no backup made|nothing uploaded/);
     HelpdeskStatusSchema.parse(await h.call('finish:status', {}));
   });
 

@@ -34,6 +34,9 @@ describe('report HTML', () => {
     }
     expect(renderReportHtml(m, 'ru')).toContain('Отчёт о переезде');
     expect(renderReportHtml(m, 'en')).toContain('Migration report');
+    // the chat type is in words of the report's language
+    expect(renderReportHtml(m, 'ru')).toMatch(/<td[^>]*>группа<\/td>/);
+    expect(renderReportHtml(m, 'en')).toMatch(/<td[^>]*>group<\/td>/);
   });
 
   it('is not "nothing lost" without a read-back, and lists the quarantined message as a warning', async () => {

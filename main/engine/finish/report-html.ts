@@ -4,7 +4,7 @@
  * ids come from exports and are untrusted.
  */
 import type { ReportLang, ReportModel, ReportTally } from '../../../shared/model/index.js';
-import { discrepancyKey, formatBytes, formatDate, formatDuration, tr, type TextKey } from './texts.js';
+import { chatTypeText, discrepancyKey, formatBytes, formatDate, formatDuration, tr, type TextKey } from './texts.js';
 
 export function esc(v: unknown): string {
   return String(v ?? '').replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -82,7 +82,7 @@ export function renderReportHtml(m: ReportModel, lang: ReportLang): string {
   for (const c of m.chats) {
     const status = c.target ? t(`status${c.target.status[0]!.toUpperCase()}${c.target.status.slice(1)}` as TextKey) : '—';
     out.push(row([
-      `<td class="wrap">${esc(c.title)}<br><code>${esc(c.id)}</code></td>`, esc(c.type), num(c.messages.in), num(c.messages.kept), num(c.messages.merged), num(c.messages.quarantined),
+      `<td class="wrap">${esc(c.title)}<br><code>${esc(c.id)}</code></td>`, esc(chatTypeText(lang, c.type)), num(c.messages.in), num(c.messages.kept), num(c.messages.merged), num(c.messages.quarantined),
       num(c.messages.excluded), num(c.target?.uploaded), num(c.target?.verified), num(c.target?.missing), `${status}${c.balanced ? '' : ` · ${t('no')} ${t('balanced')}`}`,
     ]));
   }

@@ -107,7 +107,13 @@ const en = {
   'd.source-unreadable': 'Source file unreadable',
   'd.audit-broken': 'Audit journal tampered or damaged',
   'd.upload-problems': 'Problems during the upload',
-  ids: 'ids',
+  ids: 'Ids',
+  'type.personal': 'personal',
+  'type.group': 'group',
+  'type.channel': 'channel',
+  'type.saved': 'saved messages',
+  'type.bot': 'bot',
+  'type.unknown': 'unknown',
 } as const;
 
 export type TextKey = keyof typeof en;
@@ -214,7 +220,13 @@ const ru: Record<TextKey, string> = {
   'd.source-unreadable': 'Файл источника не читается',
   'd.audit-broken': 'Журнал аудита изменён или повреждён',
   'd.upload-problems': 'Проблемы при загрузке',
-  ids: 'идентификаторы',
+  ids: 'Идентификаторы',
+  'type.personal': 'личный',
+  'type.group': 'группа',
+  'type.channel': 'канал',
+  'type.saved': 'избранное',
+  'type.bot': 'бот',
+  'type.unknown': 'неизвестно',
 };
 
 export const TEXTS: Record<ReportLang, Record<TextKey, string>> = { en, ru };
@@ -222,6 +234,10 @@ export const TEXTS: Record<ReportLang, Record<TextKey, string>> = { en, ru };
 export function tr(lang: ReportLang, key: TextKey, vars: Record<string, string | number> = {}): string {
   return TEXTS[lang][key].replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
 }
+
+/** A chat type in words; an unexpected value is shown as it is. */
+export const chatTypeText = (lang: ReportLang, type: string): string =>
+  (TEXTS[lang] as Record<string, string>)[`type.${type}`] ?? type;
 
 export const discrepancyKey = (c: DiscrepancyCode): TextKey => `d.${c}` as TextKey;
 
