@@ -122,7 +122,10 @@ describe('finish service: report, checklist, announcement, clean-up, support bun
     const problems = await h.call<FinishChatsPage>('finish:report-chats', { paths: SOURCES, offset: 0, limit: 500, only: 'problems' });
     expect(problems.total).toBe(view.chats.withProblems);
     const named = new Set(model.discrepancies.map((d) => d.chatId));
-    for (const c of problems.items) expect(!c.balanced || named.has(c.id)).toBe(true);
+    for (const c of problems.items) expect(!c.balanced || named.has(c.id) || (c.target === null && c.messages.kept > 0)).toBe(true);
+    // nothing was uploaded: every chat with kept messages needs attention, and one discrepancy says why
+    expect(problems.items.map((c) => c.id).sort()).toEqual(model.chats.filter((c) => c.messages.kept > 0).map((c) => c.id).sort());
+    expect(model.discrepancies).toContainEqual(expect.objectContaining({ code: 'not-uploaded', chatId: null, severity: 'loss' }));
 
     // A second report in English replaces the last one; the view follows it.
     const en = await report(h, 'en', out);

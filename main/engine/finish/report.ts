@@ -167,6 +167,10 @@ export async function buildReport(input: ReportInputs, signal: AbortSignal = new
     chats.push({ id, title: meta?.title ?? id, type: meta?.type ?? 'unknown', messages: t, balanced: ok, target });
   }
   chats.sort((a, b) => b.messages.in - a.messages.in || (a.id < b.id ? -1 : 1));
+  const keptTotal = chats.reduce((n, c) => n + c.messages.kept, 0);
+  if (!input.upload && !input.verify && keptTotal > 0) {
+    add({ code: 'not-uploaded', severity: 'loss', chatId: null, count: keptTotal, message: `nothing has been uploaded to the new service yet (${keptTotal} kept message(s) in ${chats.filter((c) => c.messages.kept > 0).length} chat(s))` });
+  }
   if (input.upload && !input.verify) {
     add({ code: 'not-verified', severity: 'loss', chatId: null, count: input.upload.totals.parts, message: 'the upload was not read back (verify-target) yet' });
   }

@@ -39,7 +39,8 @@ async function isFile(p: string): Promise<boolean> {
 /** Chats the report has something to say about: unbalanced counts or a discrepancy naming them. */
 export function problemChats(m: ReportModel): ReportChat[] {
   const named = new Set(m.discrepancies.map((d) => d.chatId).filter((id): id is string => id !== null));
-  return m.chats.filter((c) => !c.balanced || named.has(c.id));
+  // A chat with messages to move that never reached the new service needs attention too.
+  return m.chats.filter((c) => !c.balanced || named.has(c.id) || (c.target === null && c.messages.kept > 0));
 }
 
 export function reportView(m: ReportModel, files: { html: string; json: string; lang: 'ru' | 'en' }): FinishReportView {
