@@ -118,7 +118,7 @@ describe('desktop entry (main.ts)', () => {
     expect(protocol.handle).toHaveBeenCalledWith('app', expect.any(Function));
     expect(ipcMain.handle.mock.calls.map((c) => c[0]).sort()).toEqual([...invokeChannels].sort());
     expect(h.createService).toHaveBeenCalledWith(
-      expect.objectContaining({ host: 'electron', version: '1.2.3', locale: 'ru', send: expect.any(Function), pickPaths: expect.any(Function) }),
+      expect.objectContaining({ host: 'electron', version: '1.2.3', locale: 'ru', send: expect.any(Function), pickPaths: expect.any(Function), printToPdf: expect.any(Function) }),
     );
     expect(h.windows).toHaveLength(1);
     expect(h.windows[0]?.options.webPreferences.preload).toMatch(/app\.asar[\\/]dist[\\/]preload[\\/]index\.cjs$/);

@@ -4,6 +4,7 @@
  */
 import { app, ipcMain, type BrowserWindow } from 'electron';
 import { createService } from '../engine/service.js';
+import { createPrintToPdf } from './pdf.js';
 import { createPickPaths } from './dialog.js';
 import { appPaths } from './guards.js';
 import { registerIpc } from './ipc.js';
@@ -52,6 +53,7 @@ export function startDesktop(): void {
         version: app.getVersion(),
         locale,
         pickPaths: createPickPaths(getWindow, locale),
+        printToPdf: createPrintToPdf(),
       });
       const unregisterIpc = registerIpc({ ipcMain, service, getWindow });
 

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AppInfo, FsEntry, InvokeChannel, InvokeParsed, InvokeResponse } from '../../shared/ipc-contract.js';
 import { createJobRunner, type JobRunner } from './jobs/job-runner.js';
+import type { PrintToPdf } from './finish/report.js';
 import { runInventory } from './pipeline/inventory.js';
 import type { SendEvent } from './progress.js';
 import { openSource } from './sources/registry.js';
@@ -30,6 +31,8 @@ export interface ServiceDeps {
   now?: () => number;
   /** Reference instant for last-90-days counts (tests pin it). */
   asOf?: () => Date;
+  /** The host's HTML → PDF printer (Electron's printToPDF in a hidden sandboxed window); absent in the browser host. */
+  printToPdf?: PrintToPdf;
   /** Where settings.json lives; defaults to the user's config folder. */
   configDir?: string;
 }

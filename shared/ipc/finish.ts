@@ -38,6 +38,8 @@ export interface FinishReportOutput {
   [key: string]: string | number | boolean | null;
   html: string;
   json: string;
+  /** Null where the host cannot print to PDF (the browser host). */
+  pdf: string | null;
   lang: 'ru' | 'en';
   nothingLost: boolean;
   discrepancies: number;
@@ -51,6 +53,7 @@ export interface FinishReportView {
   lang: 'ru' | 'en';
   html: string;
   json: string;
+  pdf: string | null;
   nothingLost: boolean;
   totals: ReportModel['totals'];
   steps: ReportModel['steps'];

@@ -13,7 +13,7 @@ import type { FinishAnnouncementPage, FinishBundleResult, FinishChatsPage, Finis
 import { HelpdeskStatusSchema, ReportModelSchema, type ChecklistItem, type CleanupRecord, type JobState } from '../../shared/model/index.js';
 import { dispatch } from '../../main/engine/dispatch.js';
 import { createJobRunner } from '../../main/engine/jobs/job-runner.js';
-import { createService } from '../../main/engine/service.js';
+import { createService, type ServiceDeps } from '../../main/engine/service.js';
 import { createFinishService } from '../../main/engine/services/finish.js';
 import { createSettingsStore } from '../../main/engine/settings.js';
 
@@ -34,9 +34,9 @@ const tempDir = (prefix: string) => {
 };
 
 let clock = Date.parse('2025-05-01T10:00:00Z');
-function host(configDir = tempDir('pereezd-finish-svc-')) {
+function host(configDir = tempDir('pereezd-finish-svc-'), extra: Partial<ServiceDeps> = {}) {
   const { service, jobs, dispose } = createService({
-    host: 'web', send: vi.fn(), version: '0.0.0-test', locale: 'ru-RU', configDir, now: () => (clock += 1000), asOf: () => new Date('2025-05-01T00:00:00Z'),
+    host: 'web', send: vi.fn(), version: '0.0.0-test', locale: 'ru-RU', configDir, now: () => (clock += 1000), asOf: () => new Date('2025-05-01T00:00:00Z'), ...extra,
   });
   disposers.push(dispose);
   const call = async <T,>(channel: string, req: unknown): Promise<T> => {
@@ -259,5 +259,40 @@ describe('finish service: report, checklist, announcement, clean-up, support bun
       { openFile: async () => Promise.reject(new Error('xdg-open: not found')) },
     );
     expect(await failing['finish:open-report']({ file: out.json })).toEqual({ ok: false, reason: 'no-opener', message: 'xdg-open: not found' });
+  });
+});
+
+describe('finish service: PDF where the host can print', () => {
+  it('writes the PDF beside the HTML through the host printer, lists it, and opens it; the browser host writes none', async () => {
+    const printed: string[] = [];
+    const h = host(undefined, {
+      printToPdf: async (html, o) => {
+        printed.push(html);
+        expect(o).toEqual({ pageSize: 'A4', printBackground: true, landscape: false });
+        return new Uint8Array(Buffer.from('%PDF-1.7 fake'));
+      },
+    });
+    await cleaned(h);
+    const out = await report(h, 'ru', tempDir('pereezd-finish-pdf-'));
+    expect(out.pdf).toBe(out.html.replace(/\.html$/, '.pdf'));
+    expect(readFileSync(out.pdf!, 'utf8')).toBe('%PDF-1.7 fake');
+    expect(statSync(out.pdf!).mode & 0o077).toBe(0);
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).toContain('<html lang="ru">');
+    expect(printed[0]).not.toMatch(/<script/i);
+    const view = (await h.call<FinishReportView>('finish:report-view', { paths: SOURCES }))!;
+    expect(view.pdf).toBe(out.pdf);
+
+    // a printer that returns something else is an error, not a broken file
+    const bad = host(undefined, { printToPdf: async () => new Uint8Array(Buffer.from('<html>')) });
+    await cleaned(bad);
+    const r = await bad.call<{ ok: true; jobId: string }>('finish:report', { paths: SOURCES, lang: 'en', dir: tempDir('pereezd-finish-pdf-') });
+    const failed = await bad.settle(r.jobId);
+    expect(failed.phase).toBe('failed');
+    expect(failed.error?.message).toContain('did not return a PDF');
+
+    const web = host();
+    await cleaned(web);
+    expect((await report(web, 'en', tempDir('pereezd-finish-pdf-'))).pdf).toBeNull();
   });
 });

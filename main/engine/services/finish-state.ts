@@ -17,13 +17,15 @@ const LastReportSchema = z
     version: z.literal(1),
     html: z.string().min(1).max(4096),
     json: z.string().min(1).max(4096),
+    /** Written only where the host can print (the desktop app). */
+    pdf: z.string().min(1).max(4096).nullable().default(null),
     lang: ReportLangSchema,
     model: ReportModelSchema,
   })
   .strict();
 export type LastReport = z.infer<typeof LastReportSchema>;
 
-export async function saveLastReport(configDir: string, workId: string, r: { html: string; json: string; lang: ReportLang; model: ReportModel }): Promise<void> {
+export async function saveLastReport(configDir: string, workId: string, r: { html: string; json: string; pdf: string | null; lang: ReportLang; model: ReportModel }): Promise<void> {
   const dir = finishDir(configDir, workId);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const value: LastReport = { version: 1, ...r };
@@ -50,6 +52,7 @@ export async function knownReportFiles(configDir: string): Promise<Set<string>> 
     if (last) {
       out.add(path.resolve(last.html));
       out.add(path.resolve(last.json));
+      if (last.pdf) out.add(path.resolve(last.pdf));
     }
   }
   return out;

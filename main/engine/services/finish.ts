@@ -13,7 +13,8 @@ import type { FinishReportOutput, FinishReportView, finishInvoke } from '../../.
 import type { JobKind, ReportChat, ReportModel } from '../../../shared/model/index.js';
 import { buildAnnouncements } from '../finish/announcement.js';
 import { factsFromReport, loadChecklist, tickChecklist, type ChecklistFacts } from '../finish/checklist.js';
-import { gatherReport, writeReport } from '../finish/report.js';
+import { writeFileAtomic } from '../backup/age-file.js';
+import { gatherReport, renderReportPdf, writeReport } from '../finish/report.js';
 import { workIdOf } from './clean-work.js';
 import { createFinishCleanup } from './finish-cleanup.js';
 import { openWithSystem, type OpenFile } from './finish-open.js';
@@ -43,12 +44,13 @@ export function problemChats(m: ReportModel): ReportChat[] {
   return m.chats.filter((c) => !c.balanced || named.has(c.id) || (c.target === null && c.messages.kept > 0));
 }
 
-export function reportView(m: ReportModel, files: { html: string; json: string; lang: 'ru' | 'en' }): FinishReportView {
+export function reportView(m: ReportModel, files: { html: string; json: string; pdf: string | null; lang: 'ru' | 'en' }): FinishReportView {
   return {
     generatedAt: m.generatedAt,
     lang: files.lang,
     html: files.html,
     json: files.json,
+    pdf: files.pdf,
     nothingLost: m.nothingLost,
     totals: m.totals,
     steps: m.steps,
@@ -96,10 +98,17 @@ export function createFinishService(ctx: AreaContext, opts: FinishServiceOptions
         const files = await writeReport(model, { outDir, lang, format: 'both', configDir });
         const html = files.find((f) => f.endsWith('.html'))!;
         const json = files.find((f) => f.endsWith('.json'))!;
-        await saveLastReport(configDir, workId, { html, json, lang, model });
+        // The desktop host can print: the same HTML as a PDF beside it (checked to be a PDF).
+        let pdf: string | null = null;
+        if (ctx.deps.printToPdf) {
+          const bytes = await renderReportPdf(model, lang, ctx.deps.printToPdf);
+          pdf = html.replace(/\.html$/, '.pdf');
+          await writeFileAtomic(pdf, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0o600);
+        }
+        await saveLastReport(configDir, workId, { html, json, pdf, lang, model });
         progress.report({ done: n, total: n, unit: 'items', current: 'write' });
         const output: FinishReportOutput = {
-          html, json, lang, nothingLost: model.nothingLost, discrepancies: model.discrepancies.length, chats: model.chats.length, generatedAt: model.generatedAt,
+          html, json, pdf, lang, nothingLost: model.nothingLost, discrepancies: model.discrepancies.length, chats: model.chats.length, generatedAt: model.generatedAt,
         };
         return { ...output };
       });

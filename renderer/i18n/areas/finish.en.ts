@@ -99,6 +99,8 @@ export const finishEn = {
     title: 'Report files',
     html: 'Web page:',
     json: 'JSON:',
+    pdf: 'PDF:',
+    openPdf: 'Open the PDF',
     open: 'Open in the browser',
     copyPath: 'Copy the path',
     print: 'To print the report or save it as PDF, open it and use your browser’s Print command (Ctrl+P, or ⌘P on a Mac).',

@@ -139,10 +139,10 @@ function ReportResult({ view, paths }: { view: FinishReportView; paths: string[]
   const m = view.totals.messages;
   const tt = view.totals.target;
 
-  const onOpen = async () => {
+  const onOpen = async (file: string = view.html) => {
     setOpenError(null);
     try {
-      const r = await openReport(view.html);
+      const r = await openReport(file);
       if (!r.ok) setOpenError(r.reason === 'missing' ? t('finish.open.missing') : t('finish.open.failed'));
     } catch (err) {
       setOpenError(`${t('finish.open.failed')} (${toUiError(err).message})`);
@@ -253,6 +253,17 @@ function ReportResult({ view, paths }: { view: FinishReportView; paths: string[]
             <CopyButton text={view.html} label={t('finish.files.copyPath')} testId="report-copy-html" />
           </span>
         </li>
+        {view.pdf && (
+          <li>
+            <span>{t('finish.files.pdf')}</span> <code className="path" data-testid="report-pdf-path">{view.pdf}</code>
+            <span className="finish-files__actions">
+              <button type="button" className="button button--small" data-testid="report-open-pdf" onClick={() => void onOpen(view.pdf!)}>
+                {t('finish.files.openPdf')}
+              </button>
+              <CopyButton text={view.pdf} label={t('finish.files.copyPath')} testId="report-copy-pdf" />
+            </span>
+          </li>
+        )}
         <li>
           <span>{t('finish.files.json')}</span> <code className="path" data-testid="report-json-path">{view.json}</code>
           <span className="finish-files__actions">
