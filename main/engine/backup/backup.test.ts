@@ -208,6 +208,61 @@ describe('runBackup refusals and edge cases', () => {
     expect(blobEntry).toMatch(/^blobs\/sha256\/[0-9a-f]{2}\/[0-9a-f]{64}$/);
   });
 
+  it('hashes big files on the hash worker (read straight into its ring) to the same names and bytes', async () => {
+    const bigDir = path.join(dir, 'big-files');
+    mkdirSync(bigDir);
+    const files = { 'a.bin': randomBytes((5 << 20) + 12_345), 'b.bin': randomBytes(1 << 20), 'same-as-a.bin': Buffer.alloc(0) };
+    files['same-as-a.bin'] = files['a.bin'];
+    for (const [name, bytes] of Object.entries(files)) writeFileSync(path.join(bigDir, name), bytes);
+    const { out, res } = await backup('big-files.msgbak', [bigDir]);
+    expect(res.verified?.ok).toBe(true); // every entry's SHA-256 recomputed from the backup
+    expect(res.manifest.counts).toMatchObject({ originalFiles: 3, blobs: 2 });
+    const listing = await listBackup(out, [r.identity]);
+    expect(listing.counts.blobBytes).toBe(files['a.bin'].length + files['b.bin'].length);
+    const to = path.join(dir, 'big-files-restored');
+    await runRestore({ file: out, to, select: { kind: 'all' }, identities: [r.identity] }, quiet, live());
+    for (const [name, bytes] of Object.entries(files)) expect(readFileSync(path.join(to, 'originals/0-big-files', name)).equals(bytes), name).toBe(true);
+  });
+
+  it('reads the attachments convert already hashed only once (when writing them), and the other files first', async () => {
+    const hashTotals: (number | null)[] = [];
+    const out = path.join(dir, 'once.msgbak');
+    const res = await runBackup({ paths: [folderExport], out, recipients: [{ recipient: r.recipient, role: 'recovery' }] }, {
+      progress: { report: (p) => (p.step === 'hash' ? hashTotals.push(p.total) : undefined) },
+      stagingDir: staging,
+    }, live());
+    const size = (rel: string) => readFileSync(path.join(folderExport, rel)).length;
+    // result.json is no attachment; of the two files with the same content, the second one is read
+    // to find out that it is the same (shared-copy.jpg sorts before shared.jpg)
+    expect(hashTotals[0]).toBe(size('result.json') + size('photos/shared.jpg'));
+    expect(res.manifest.counts).toMatchObject({ originalFiles: 5, blobs: 4 });
+    expect(res.verified?.ok).toBe(true);
+    const to = path.join(dir, 'once-restored');
+    await runRestore({ file: out, to, select: { kind: 'all' }, identities: [r.identity] }, quiet, live());
+    for (const [rel, bytes] of readTree(folderExport)) expect(readFileSync(path.join(to, 'originals/0-export-folder', rel)).equals(bytes), rel).toBe(true);
+  });
+
+  it('fails, leaving nothing, when an attachment changed after convert hashed it (same size, other bytes)', async () => {
+    const exp = makeTelegramExport(path.join(dir, 'changing'), [{ id: 41, name: 'C', messages: [{ text: 'x', photo: media('photos/c.jpg', 200_000) }] }]);
+    const out = path.join(dir, 'changing.msgbak');
+    let changed = false;
+    const p = runBackup({ paths: [exp], out, recipients: [{ recipient: r.recipient, role: 'recovery' }] }, {
+      progress: {
+        report: (x) => {
+          if (x.step === 'hash' && !changed) {
+            changed = true;
+            writeFileSync(path.join(exp, 'photos/c.jpg'), randomBytes(200_000));
+          }
+        },
+      },
+      stagingDir: staging,
+    }, live());
+    await expect(p).rejects.toMatchObject({ code: 'source-changed', message: expect.stringMatching(/photos\/c\.jpg: the file changed while the backup was being made/) });
+    expect(changed).toBe(true);
+    expect(readdirSync(dir).filter((n) => n.startsWith('changing.msgbak'))).toEqual([]);
+    expect(readdirSync(staging)).toEqual([]);
+  });
+
   it('leaves nothing when cancelled midway (no backup, no .partial, no staging)', async () => {
     const controller = new AbortController();
     const big = path.join(dir, 'big');

@@ -3,7 +3,10 @@
  *
  * 1. Preflight: every path exists, the output does not, the second-copy folder does.
  * 2. The normalised model of each source (pipeline/convert) into a private staging folder.
- * 3. Hash pass: SHA-256 + CRC-32 of every original file; each distinct content becomes one blob.
+ * 3. Hash pass: each distinct content becomes one blob, named by its SHA-256. Files whose SHA-256
+ *    the convert step already computed (the attachments, most of the bytes of an export) are not
+ *    read here: they are read once, when written, and must hash to that value then. The others
+ *    (and a second file claiming a hash already taken) get SHA-256 + CRC-32 here, first.
  * 4. Messages are split per chat; every attachment a message references is located (its blob,
  *    or its entry inside an original zip, which is stored once as a blob itself).
  * 5. Free space is checked, then: sources → ZIP64 writer → age STREAM (sodium-native) →
@@ -56,7 +59,7 @@ import {
   type SideFile,
 } from './manifest.js';
 import { verifyBackup, type VerifyReport } from './verify.js';
-import { ZipWriter } from './zip-writer.js';
+import { SourceChangedError, ZipWriter } from './zip-writer.js';
 
 const crc32: (data: Uint8Array, value?: number) => number =
   typeof (zlib as { crc32?: unknown }).crc32 === 'function' ? (d, v) => zlib.crc32(d, v) : (d, v) => crc32Js(d, v);
@@ -133,7 +136,8 @@ interface OriginalFile {
 interface Blob {
   abs: string;
   size: number;
-  crc32: number;
+  /** Measured in the hash pass; null when the SHA-256 came from convert and is checked while writing. */
+  crc32: number | null;
   mtime: Date;
 }
 
@@ -229,13 +233,71 @@ async function measure(abs: string, hashes: HashWorker, sizeHint: number, signal
   const hash = hashes.sha256(sizeHint);
   let crc = 0;
   let size = 0;
-  for await (const b of readChunks(abs, signal)) {
-    crc = crc32(b, crc);
-    await hash.update(b);
-    size += b.length;
-    onBytes(b.length);
+  if (hash.reserve) {
+    // Big files: read straight into the hash worker's ring (no copy on this thread); the worker
+    // hashes what is already there while the next block is read.
+    const fh = await open(abs, 'r');
+    try {
+      for (;;) {
+        signal.throwIfAborted();
+        const r = await hash.reserve(READ_CHUNK);
+        let n: number;
+        try {
+          n = (await fh.read(r.view, 0, READ_CHUNK, size)).bytesRead;
+        } catch (err) {
+          r.abort();
+          throw err;
+        }
+        if (n === 0) {
+          r.abort();
+          break;
+        }
+        crc = crc32(r.view.subarray(0, n), crc);
+        r.commit(n);
+        size += n;
+        onBytes(n);
+      }
+    } finally {
+      await fh.close();
+    }
+  } else {
+    for await (const b of readChunks(abs, signal)) {
+      crc = crc32(b, crc);
+      await hash.update(b);
+      size += b.length;
+      onBytes(b.length);
+    }
   }
   return { sha256: await hash.digest(), crc32: crc >>> 0, size };
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/**
+ * The SHA-256 convert computed for the attachments of one source, by `/`-separated path relative
+ * to the source's folder. Only lines that carry a hash are parsed.
+ */
+async function convertedHashes(messagesFile: string, signal: AbortSignal): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!(await exists(messagesFile))) return out;
+  let n = 0;
+  for await (const line of lines(messagesFile)) {
+    if (++n % 4096 === 0) signal.throwIfAborted();
+    if (!line.includes('"sha256":"')) continue;
+    let m: MessageLine;
+    try {
+      m = JSON.parse(line) as MessageLine;
+    } catch {
+      continue; // reported by the index step
+    }
+    for (const a of m.attachments ?? []) {
+      if (a.missing || typeof a.sha256 !== 'string' || !HEX64.test(a.sha256) || typeof a.path !== 'string') continue;
+      const rel = path.posix.normalize(a.path.replace(/\\/g, '/'));
+      if (rel === '.' || rel.startsWith('/') || rel === '..' || rel.startsWith('../')) continue;
+      out.set(rel, a.sha256);
+    }
+  }
+  return out;
 }
 
 async function* lines(file: string): AsyncGenerator<string> {
@@ -445,14 +507,44 @@ export async function runBackup(input: BackupInput, deps: BackupDeps, signal: Ab
     const sourceSha: (string | null)[] = sources.map(() => null);
     const originalsIndex = writer(path.join(staging, 'originals.jsonl'));
     let hashTotal = originals.reduce((n, o) => n + o.files.reduce((m, f) => m + f.size, 0), 0);
+    // Files of a folder export that convert hashed (its attachments): read once, when written.
+    const claims = new Map<number, Map<string, string>>();
+    for (const { source: s, dir, result } of converted) {
+      const inv = result.sources[0];
+      if (s.kind === 'folder' && inv && inv.attachments > inv.attachmentsMissing) claims.set(s.index, await convertedHashes(path.join(dir, 'messages.jsonl'), signal));
+    }
+    const toMeasure = (o: (typeof originals)[number], f: OriginalFile) => {
+      const claim = claims.get(o.source)?.get(f.rel);
+      return claim === undefined || blobs.has(claim) ? null : claim;
+    };
+    let measureTotal = 0;
+    {
+      // What the pass below will read (a second file claiming a taken hash is read too, so counted here as a guess).
+      const claimed = new Set<string>();
+      for (const o of originals) {
+        for (const f of o.files) {
+          const claim = claims.get(o.source)?.get(f.rel);
+          if (claim !== undefined && !claimed.has(claim)) claimed.add(claim);
+          else measureTotal += f.size;
+        }
+      }
+    }
+    report('hash', 0, measureTotal);
     let hashed = 0;
     let originalFiles = 0;
     for (const o of originals) {
       for (const f of o.files) {
         signal.throwIfAborted();
+        const claim = toMeasure(o, f);
+        if (claim !== null) {
+          blobs.set(claim, { abs: f.abs, size: f.size, crc32: null, mtime: f.mtime });
+          originalsIndex.write({ source: o.source, path: f.rel, size: f.size, sha256: claim, mtime: f.mtime.toISOString() });
+          originalFiles++;
+          continue;
+        }
         const m = await measure(f.abs, hashes, f.size, signal, (n) => {
           hashed += n;
-          report('hash', hashed, hashTotal, f.abs);
+          report('hash', hashed, Math.max(hashed, measureTotal), f.abs);
         });
         originalsIndex.write({ source: o.source, path: f.rel, size: m.size, sha256: m.sha256, mtime: f.mtime.toISOString() });
         originalFiles++;
@@ -511,18 +603,18 @@ export async function runBackup(input: BackupInput, deps: BackupDeps, signal: Ab
             if (!st2) throw new BackupError(`${s.path}: an attachment (${a.path}) is no longer in the archive; run the backup again`, 'source-changed');
             attachments.set(a.sha256, { sha256: a.sha256, size: st2.size, refs: 1, at: 'archive', archive: sourceSha[s.index]!, entry: a.path });
           } else if (s.kind === 'file' && a.path) {
-            // An export given as its main file: the media beside it are stored as blobs too.
+            // An export given as its main file: the media beside it are stored as blobs too, read
+            // once, when written (they must still have the SHA-256 convert computed).
             const abs = safeJoin(path.dirname(s.path), a.path);
             if (!abs) continue;
-            const m2 = await measure(abs, hashes, a.size ?? 0, signal, () => undefined);
-            if (m2.sha256 !== a.sha256) throw new BackupError(`${abs}: the file changed while the backup was being made; run the backup again`, 'source-changed');
-            const st2 = await stat(abs);
-            blobs.set(m2.sha256, { abs, size: m2.size, crc32: m2.crc32, mtime: st2.mtime });
-            attachments.set(a.sha256, { sha256: a.sha256, size: m2.size, refs: 1, at: 'blob' });
+            const st2 = await stat(abs).catch(() => null);
+            if (!st2?.isFile()) throw new BackupError(`${abs}: the file changed while the backup was being made; run the backup again`, 'source-changed');
+            blobs.set(a.sha256, { abs, size: st2.size, crc32: null, mtime: st2.mtime });
+            attachments.set(a.sha256, { sha256: a.sha256, size: st2.size, refs: 1, at: 'blob' });
             // Part of the export as the user has it: restored beside the main file.
-            originalsIndex.write({ source: s.index, path: a.path.replace(/\\/g, '/'), size: m2.size, sha256: m2.sha256, mtime: st2.mtime.toISOString() });
+            originalsIndex.write({ source: s.index, path: a.path.replace(/\\/g, '/'), size: st2.size, sha256: a.sha256, mtime: st2.mtime.toISOString() });
             originalFiles++;
-            hashTotal += m2.size;
+            hashTotal += st2.size;
           } else {
             throw new BackupError(`${s.path}: an attachment (${a.path ?? a.sha256}) changed while the backup was being made; run the backup again`, 'source-changed');
           }
@@ -637,11 +729,17 @@ export async function runBackup(input: BackupInput, deps: BackupDeps, signal: Ab
       }
       for (const [sha, b] of blobs) {
         signal.throwIfAborted();
-        await add(blobName(sha), readChunks(b.abs, signal), {
-          method: 'store',
-          mtime: b.mtime,
-          expect: { size: b.size, crc32: b.crc32, sha256: sha },
-        });
+        try {
+          await add(blobName(sha), readChunks(b.abs, signal), {
+            method: 'store',
+            mtime: b.mtime,
+            // Hashed before: checked by size and CRC-32. Not read before: hashed now (on the hash worker) and checked.
+            ...(b.crc32 === null ? { expect: { size: b.size, sha256: sha }, hash: hashes.sha256(b.size) } : { expect: { size: b.size, crc32: b.crc32, sha256: sha } }),
+          });
+        } catch (err) {
+          if (err instanceof SourceChangedError) throw new BackupError(`${b.abs}: the file changed while the backup was being made; run the backup again`, 'source-changed', { cause: err });
+          throw err;
+        }
       }
       const manifest: Manifest = {
         format: BACKUP_FORMAT,
@@ -677,6 +775,8 @@ export async function runBackup(input: BackupInput, deps: BackupDeps, signal: Ab
       const done = await w.finish();
       fileSize = done.size;
       cipherSha = done.sha256;
+      // Its work is done: the read-back verification below brings its own thread.
+      await hashes.close();
 
       // ---- 6. verify what is on disk, still under its .partial name --------------------------
       let verified: VerifyReport | null = null;

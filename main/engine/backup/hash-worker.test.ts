@@ -64,6 +64,24 @@ describe('HashWorker', () => {
     expect(await s.digest()).toBe(ref(parts));
   });
 
+  it('hashes only the committed part of a reservation (a file read shorter than asked)', async () => {
+    const s = hw.stream();
+    const parts: Buffer[] = [];
+    for (let i = 0; i < 40; i++) {
+      const r = await s.reserve!(1 << 20);
+      const got = 1 + ((i * 104_729) % (1 << 20)); // what "the read" returned
+      const b = randomBytes(got);
+      r.view.set(b);
+      r.view.fill(0xff, got); // beyond what was read: must not be hashed
+      r.commit(got);
+      parts.push(b);
+    }
+    expect(await s.digest()).toBe(ref(parts));
+    const r = await s.reserve!(10);
+    expect(() => r.commit(11)).toThrow(RangeError);
+    r.abort();
+  });
+
   it('hashes small inputs in place and an empty stream to the empty digest', async () => {
     const small = hw.sha256(100);
     await small.update(Buffer.from('abc'));

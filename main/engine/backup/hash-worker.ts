@@ -86,7 +86,8 @@ export interface Sha256Stream {
 
 export interface Reservation {
   view: Uint8Array;
-  commit(): void;
+  /** Hands the first `length` bytes of `view` (default: all of it) to the hash. */
+  commit(length?: number): void;
   abort(): void;
 }
 
@@ -261,13 +262,14 @@ export class HashWorker {
     const at = this.tail;
     return {
       view: this.ring.subarray(at + HEADER, at + HEADER + len),
-      commit: () => {
+      commit: (length = len) => {
+        if (length < 0 || length > len) throw new RangeError('commit beyond the reservation');
         this.view.setUint32(at, OP_UPDATE, true);
         this.view.setUint32(at + 4, id, true);
-        this.view.setUint32(at + 8, len, true);
-        this.tail += need;
+        this.view.setUint32(at + 8, length, true);
+        this.tail += HEADER + ((length + 3) & ~3);
         if (this.tail === RING) this.tail = 0;
-        this.unannounced += need;
+        this.unannounced += HEADER + ((length + 3) & ~3);
         this.publish();
         release();
       },
@@ -294,7 +296,9 @@ export class HashWorker {
     return size >= 256 * 1024 ? this.stream() : localSha256();
   }
 
+  /** Stops the thread (again: nothing). */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     await this.worker.terminate();
   }

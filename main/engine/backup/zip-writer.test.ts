@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openZipContainer } from '../archive/zip.js';
+import { HashWorker } from './hash-worker.js';
 import { SourceChangedError, ZipWriter } from './zip-writer.js';
 
 let dir: string;
@@ -143,6 +144,42 @@ describe('ZipWriter', () => {
     // read-back verification recomputes SHA-256): the given hash is what the entry reports.
     const given = await w.add('c', data, { method: 'store', expect: { size: 100, crc32: crc32(data), sha256: sha(data) } });
     expect(given.sha256).toBe(sha(data));
+  });
+
+  it('stores a file read only once (size and SHA-256 known, CRC-32 not) with a data descriptor, hashed on the hash worker', async () => {
+    const file = path.join(dir, 'once.zip');
+    const out = await fileSink(file);
+    const w = new ZipWriter(out.sink);
+    const media = randomBytes(700_000);
+    const hashes = new HashWorker();
+    try {
+      const r = await w.add('media.bin', chunks(media, 65536), {
+        method: 'store',
+        expect: { size: media.length, sha256: sha(media) },
+        hash: hashes.stream(),
+      });
+      expect(r).toMatchObject({ size: media.length, compressedSize: media.length, sha256: sha(media), crc32: crc32(media) >>> 0 });
+      // the same content again, but the SHA-256 given is not its own: the file changed since it was hashed
+      await expect(
+        w.add('changed', chunks(media, 65536), { method: 'store', expect: { size: media.length, sha256: '0'.repeat(64) }, hash: hashes.stream() }),
+      ).rejects.toThrow(/changed while the backup was being made \(its content differs from what was read before\)/);
+      await expect(w.add('shorter', chunks(media.subarray(1), 65536), { method: 'store', expect: { size: media.length, sha256: sha(media) } })).rejects.toBeInstanceOf(SourceChangedError);
+    } finally {
+      await hashes.close();
+    }
+    await w.finish();
+    await out.close();
+    const bytes = await readFile(file);
+    expect(bytes.readUInt16LE(6) & 0x0008).toBe(0x0008); // general purpose bit 3: sizes and CRC-32 follow the data
+    const zip = await openZipContainer(file);
+    try {
+      expect(zip.entries().map((e) => e.path)).toEqual(['media.bin']);
+      expect(zip.entries()[0]).toMatchObject({ method: 0, size: media.length, crc32: crc32(media) >>> 0 });
+      expect((await readAll(zip.open('media.bin'))).equals(media)).toBe(true);
+    } finally {
+      await zip.close();
+    }
+    expect(execFileSync('unzip', ['-t', file], { encoding: 'utf8' })).toMatch(/No errors detected/);
   });
 
   it('refuses unsafe or duplicate names', async () => {

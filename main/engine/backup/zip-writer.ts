@@ -4,8 +4,9 @@
  * - entries whose size and CRC-32 are known beforehand (files hashed in a first pass) get them in
  *   the local header; the second read is checked against them and the entry fails if the file
  *   changed in between;
- * - other entries (compressed JSON Lines) set general purpose bit 3 and are followed by a data
- *   descriptor; ZIP64 sizes there when the entry may reach 4 GiB;
+ * - other entries (compressed JSON Lines; files whose SHA-256 is known from elsewhere and that
+ *   are read only once, here) set general purpose bit 3 and are followed by a data descriptor;
+ *   ZIP64 sizes there when the entry may reach 4 GiB;
  * - the archive always ends with a ZIP64 end-of-central-directory record and locator (then the
  *   classic record), so every reader takes the ZIP64 path and there is no size at which the
  *   format changes.
@@ -19,6 +20,7 @@ import { appendFile, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import { crc32 as crc32Js } from '../archive/crc32.js';
+import type { Sha256Stream } from './hash-worker.js';
 
 /** zlib's native CRC-32 (Node ≥ 20.15), else the table-driven one. */
 const crc32: (data: Uint8Array, value?: number) => number =
@@ -49,12 +51,16 @@ export interface ZipAddOptions {
   /** Unix mode (default 0o100644). */
   mode?: number;
   /**
-   * Size and CRC-32 measured before (store only): written in the local header and checked.
-   * When the SHA-256 measured then is given too, it is taken as the entry's hash instead of
-   * hashing again (this read is still checked by size and CRC-32; a read-back verification
-   * recomputes every SHA-256).
+   * What the data must be (store only); the entry fails with SourceChangedError when it is not.
+   * - size and CRC-32 measured before: written in the local header and checked. When the SHA-256
+   *   measured then is given too, it is taken as the entry's hash instead of hashing again (this
+   *   read is still checked by size and CRC-32; a read-back verification recomputes every SHA-256).
+   * - size (and SHA-256) without CRC-32: a file read only once, here: a data descriptor carries
+   *   the CRC-32; the size is checked, and the SHA-256 computed here must be the one given.
    */
-  expect?: { size: number; crc32: number; sha256?: string };
+  expect?: { size: number; crc32?: number; sha256?: string };
+  /** Where the entry's SHA-256 is computed (e.g. the hash worker); default: in this thread. */
+  hash?: Sha256Stream;
   /** Upper bound of the uncompressed size when not known exactly (decides ZIP64 sizes). */
   sizeHint?: number;
   signal?: AbortSignal;
@@ -148,8 +154,10 @@ export class ZipWriter {
     const rawName = checkName(name);
     this.names.add(name);
     const { method, signal } = options;
-    const known = method === 'store' ? options.expect : undefined;
-    const hint = known?.size ?? options.sizeHint ?? (source instanceof Uint8Array ? source.length : Number.POSITIVE_INFINITY);
+    const expect = method === 'store' ? options.expect : undefined;
+    /** Size and CRC-32 known: they go in the local header. */
+    const known = expect?.crc32 !== undefined ? (expect as { size: number; crc32: number; sha256?: string }) : undefined;
+    const hint = expect?.size ?? options.sizeHint ?? (source instanceof Uint8Array ? source.length : Number.POSITIVE_INFINITY);
     const zip64 = hint >= ZIP64_THRESHOLD;
     const { date, time } = dosDateTime(options.mtime ?? new Date());
     const flags = FLAG_UTF8 | (known ? 0 : FLAG_DESCRIPTOR);
@@ -178,7 +186,10 @@ export class ZipWriter {
     local.writeUInt16LE(extra.length, 28);
     await this.emit(Buffer.concat([local, rawName, extra]));
 
-    const hash = known?.sha256 ? null : createHash('sha256');
+    // The SHA-256 measured with the CRC-32 is reused; otherwise it is computed on the way.
+    const reused = known?.sha256;
+    const offThread = reused ? undefined : options.hash;
+    const hash = reused || offThread ? null : createHash('sha256');
     let crc = 0;
     let size = 0;
     let compressed = 0;
@@ -187,7 +198,8 @@ export class ZipWriter {
       for await (const c of chunks) {
         signal?.throwIfAborted();
         const b = Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength);
-        hash?.update(b);
+        if (offThread) await offThread.update(b);
+        else hash?.update(b);
         crc = crc32(b, crc);
         size += b.length;
         yield b;
@@ -204,12 +216,13 @@ export class ZipWriter {
     } else {
       for await (const b of tapped()) await out(b);
     }
-    const sha256 = hash ? hash.digest('hex') : known!.sha256!;
+    const sha256 = reused ?? (offThread ? await offThread.digest() : hash!.digest('hex'));
     crc >>>= 0;
+    if (expect && size !== expect.size) throw new SourceChangedError(name, `${size} bytes instead of ${expect.size}`);
     if (known) {
-      if (size !== known.size) throw new SourceChangedError(name, `${size} bytes instead of ${known.size}`);
       if (crc !== known.crc32 >>> 0) throw new SourceChangedError(name, 'its content differs');
     } else {
+      if (expect?.sha256 && sha256 !== expect.sha256) throw new SourceChangedError(name, 'its content differs from what was read before');
       if (!zip64 && (size > U32_MAX - 1 || compressed > U32_MAX - 1)) {
         throw new SourceChangedError(name, `it grew to ${size} bytes, beyond what was measured`);
       }

@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyEdits, createNormaliser, findGroups, groupId, mergePeople, type Person } from './contacts-dedupe.js';
+import { applyEdits, createNormaliser, findGroups, groupId, mergePeople, readPeople, StringIds, type Person } from './contacts-dedupe.js';
 import type { ContactLine, ParticipantInfo } from './types.js';
 
 const norm = createNormaliser({ region: 'RU' });
@@ -243,5 +246,54 @@ describe('mergePeople', () => {
     expect(m.phones.map((p) => p.value)).toEqual(['+79161112233', '+74950000000']);
     expect(m.org).toBeNull();
     expect(m.edited).toEqual(['name', 'org', 'phones']);
+  });
+});
+
+describe('readPeople', () => {
+  it('reads every line: CRLF, blank and bad lines, a line longer than a read block, characters cut by a block end, no last line break', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pereezd-read-people-'));
+    try {
+      const line = (id: string, name: string, note: string | null = null) => JSON.stringify({ ...contact(id, name, ['+7 916 000 00 01']), note });
+      // Cyrillic notes of odd lengths push two-byte characters across the 1 MiB block boundaries.
+      const filler = Array.from({ length: 3000 }, (_, i) => line(`f:${i}`, 'Юлия Щукина', 'ж'.repeat(300 + (i % 7))));
+      const long = line('long', 'Иван Петров', 'я'.repeat(1_500_000)); // 3 MB of UTF-8 on one line
+      const text = ['', line('a', 'Анна Кузнецова') + '\r', '{not json', ...filler, long, 'x'.repeat(10), line('dup', 'Ivan Petrov'), line('dup', 'Иван Петров')].join('\n');
+      const file = path.join(dir, 'contacts.jsonl');
+      writeFileSync(file, text); // no line break after the last line
+      const bad: number[] = [];
+      const people = readPeople(file, norm, { onBadLine: (n) => bad.push(n) });
+      expect(bad).toEqual([3, 3 + filler.length + 2]);
+      expect(people.map((p) => p.key).slice(0, 2)).toEqual(['a', 'f:0']);
+      expect(people.map((p) => p.key).slice(-3)).toEqual(['long', 'dup', 'dup~2']);
+      expect(people).toHaveLength(1 + filler.length + 3);
+      expect(people.find((p) => p.key === 'long')!.note).toBe('я'.repeat(1_500_000));
+      for (const [i, p] of people.slice(1, -3).entries()) expect(p.note, p.key).toBe('ж'.repeat(300 + (i % 7)));
+      expect(readPeople(path.join(dir, 'missing.jsonl'), norm)).toEqual([]);
+      writeFileSync(path.join(dir, 'empty.jsonl'), '');
+      expect(readPeople(path.join(dir, 'empty.jsonl'), norm)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('StringIds', () => {
+  it('gives every distinct string one dense id in first-seen order, through growth, like a Map', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'grapheme', maxLength: 6 }), { maxLength: 3000 }), (strings) => {
+        const ids = new StringIds(4); // starts small: grows many times
+        const ref = new Map<string, number>();
+        for (const s of strings) {
+          const fresh = !ref.has(s);
+          if (fresh) ref.set(s, ref.size);
+          // a copy of the string, not the same object
+          expect(ids.id(JSON.parse(JSON.stringify(s)) as string)).toBe(ref.get(s));
+          expect(ids.added).toBe(fresh);
+        }
+        expect(ids.keys).toEqual([...ref.keys()]);
+        expect(ids.size).toBe(ref.size);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -102,3 +102,43 @@ describe('scriptOf', () => {
     expect(scriptOf('+7 916')).toBe('none');
   });
 });
+
+describe('fast paths (names written in basic Latin and Cyrillic letters)', () => {
+  // Letters the fast paths handle, plus characters that must send a name down the general path.
+  const basic = fc.constantFrom(
+    ...'AZaz ЁёАЯая-'.split(''),
+    ...'абвгдеёжзийклмнопрстуфхцчшщъыьэюяЩЧЦХЪЬЮЯЙЫЭ'.split(''),
+    ...['shch', 'sch', 'shh', 'tch', 'ts', 'tz', 'kh', 'cz', 'ck', 'ph', 'x', 'w', 'y', 'j', 'ie', 'io', 'aie', 'tio', 'Ie', 'IO', 'nn', 'ss', 'tsh', 'ssh'],
+    'Иван', 'Petrov', 'Щукин', 'Yurij', 'ЪЬ', 'ьъ', 'Фёдор', 'iE', 'IO', 'ie', 'io',
+  );
+  const other = fc.constantFrom('\u00A0', '\u200B', "'", '’', '.', '1', 'é', 'ß', 'Σ', 'ς', 'ǅ', 'İ', '\u0301', '~', '\t', '  ');
+  const name = fc.array(fc.oneof({ arbitrary: basic, weight: 8 }, { arbitrary: other, weight: 1 }), { maxLength: 8 }).map((parts) => parts.join(''));
+
+  it('give the same skeleton as the general path', () => {
+    const same = fc.property(name, (s) => {
+      expect(nameSkeleton(s)).toEqual(nameSkeleton(s, { fast: false }));
+    });
+    fc.assert(same, { numRuns: 20_000 });
+    // long words (past the fast path's limit) and long names
+    for (const w of ['Щ'.repeat(70), 'x'.repeat(64), 'Ивааааааааааааааааааааааааааааааааааааааааааааааааааааааааааааанов Пётр']) {
+      expect(nameSkeleton(w)).toEqual(nameSkeleton(w, { fast: false }));
+    }
+  });
+
+  it('give the same display name and script as the general path', () => {
+    fc.assert(
+      fc.property(name, (s) => {
+        expect(cleanName(s)).toBe(cleanName(s, { fast: false }));
+        expect(scriptOf(s)).toBe(scriptOf(s, { fast: false }));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('keep the context folds inside one word', () => {
+    // " ie" only at the start of a word, vowels/consonants before ie/io, doubled letters
+    expect(sk('Андреев Евгений')).toBe(sk('Andreyev Yevgeny'));
+    expect(sk('Iio Oie')).toBe(nameSkeleton('Iio Oie', { fast: false }).skeleton);
+    expect(sk('Anna Annа')).toBe(nameSkeleton('Anna Annа', { fast: false }).skeleton); // Latin and Cyrillic "а"
+  });
+});

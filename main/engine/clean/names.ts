@@ -61,9 +61,40 @@ const LATIN = /\p{Script=Latin}/u;
 
 export type NameScript = 'cyrillic' | 'latin' | 'mixed' | 'none';
 
-export function scriptOf(text: string): NameScript {
-  const c = CYRILLIC.test(text);
-  const l = LATIN.test(text);
+/**
+ * The letters most names are written in, by UTF-16 code: 1 Latin A–Z, 2 Latin a–z, 3 Cyrillic
+ * upper case (А–Я, Ё), 4 Cyrillic lower case (а–я, ё); 0 for anything else. These letters are
+ * precomposed (NFC leaves them alone), case-map one to one and transliterate one by one, which
+ * is what lets the fast paths below skip the Unicode regular expressions and normalisation.
+ */
+export interface FastPath {
+  /** false: always take the general path (the tests compare the two). */
+  fast?: boolean;
+}
+
+function basicLetter(c: number): 0 | 1 | 2 | 3 | 4 {
+  if (c < 0x80) return c >= 65 && c <= 90 ? 1 : c >= 97 && c <= 122 ? 2 : 0;
+  if (c >= 0x410 && c <= 0x42f) return 3;
+  if (c >= 0x430 && c <= 0x44f) return 4;
+  return c === 0x401 ? 3 : c === 0x451 ? 4 : 0;
+}
+
+export function scriptOf(text: string, { fast = true }: FastPath = {}): NameScript {
+  // Fast path: only ASCII and basic Cyrillic letters (ASCII non-letters belong to no script).
+  let c = false;
+  let l = false;
+  let i = fast ? 0 : text.length + 1;
+  for (; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const k = basicLetter(code);
+    if (k === 1 || k === 2) l = true;
+    else if (k !== 0) c = true;
+    else if (code >= 0x80) break;
+  }
+  if (i !== text.length) {
+    c = CYRILLIC.test(text);
+    l = LATIN.test(text);
+  }
   return c && l ? 'mixed' : c ? 'cyrillic' : l ? 'latin' : 'none';
 }
 
@@ -74,6 +105,31 @@ const SPACES = /[\s\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g;
 const PLAIN_NAME = /^\p{L}+(?:[ -]\p{L}+)*$/u;
 const UPPER = /\p{Lu}/u;
 const LOWER = /\p{Ll}/u;
+
+/**
+ * PLAIN_NAME, UPPER and LOWER all true, for names written in basic Latin and Cyrillic letters
+ * (one pass, no regular expression); false also when a character is outside those letters, and
+ * then the regular expressions decide.
+ */
+function isPlainMixedCase(raw: string): boolean {
+  let upper = false;
+  let lower = false;
+  let afterLetter = false;
+  for (let i = 0; i < raw.length; i++) {
+    const code = raw.charCodeAt(i);
+    const k = basicLetter(code);
+    if (k === 0) {
+      // a space or hyphen only between two letters
+      if ((code !== 32 && code !== 45) || !afterLetter) return false;
+      afterLetter = false;
+      continue;
+    }
+    if (k === 1 || k === 3) upper = true;
+    else lower = true;
+    afterLetter = true;
+  }
+  return afterLetter && upper && lower;
+}
 
 function titleWord(word: string): string {
   // Capitalise after the start and after a hyphen or apostrophe: "анна-мария" → "Анна-Мария".
@@ -89,9 +145,10 @@ function titleWord(word: string): string {
  * the whole name is written in one case ("ИВАН ПЕТРОВ", "ivan petrov" → Title Case); a mixed-case
  * name ("McDonald", "van der Berg") is kept as written.
  */
-export function cleanName(raw: string | null | undefined): string {
+export function cleanName(raw: string | null | undefined, { fast = true }: FastPath = {}): string {
   if (!raw) return '';
   // Most names are already clean: words of letters, one space apart, in mixed case.
+  if (fast && isPlainMixedCase(raw)) return raw;
   if (PLAIN_NAME.test(raw) && UPPER.test(raw) && LOWER.test(raw)) return raw;
   let s = raw.normalize('NFC').replace(INVISIBLE, '').replace(SPACES, ' ').trim();
   s = s.replace(/^~\s*/, '');
@@ -227,6 +284,169 @@ function foldedWords(raw: string): string[] {
   return folded.split(' ').filter((w) => w.length > 1);
 }
 
+/** ICAO_BY_CODE for the fast path as char codes: up to four per letter (щ → shch), and how many. */
+const ICAO_FLAT = new Uint8Array(0x100 * 4);
+const ICAO_LEN = new Uint8Array(0x100);
+ICAO_BY_CODE.forEach((t, i) => {
+  if (t === undefined) return;
+  ICAO_LEN[i] = t.length;
+  for (let k = 0; k < t.length; k++) ICAO_FLAT[i * 4 + k] = t.charCodeAt(k);
+});
+
+const VOWEL = new Uint8Array(128);
+for (const c of 'aeiou') VOWEL[c.charCodeAt(0)] = 1;
+const IO_CONSONANT = new Uint8Array(128);
+for (const c of 'bcdfghklmnprstvz') IO_CONSONANT[c.charCodeAt(0)] = 1;
+
+/** Char codes of the Latin letters the folds look at. */
+const C = 99, E = 101, F = 102, H = 104, I = 105, J = 106, K = 107, O = 111, P = 112, S = 115, T = 116, V = 118, W = 119, X = 120, Y = 121, Z = 122;
+
+/** Scratch buffers of the fast path (a word of basic letters grows at most 4× when transliterated, and by x → ks). */
+const WORD_MAX = 64;
+const bufA = Buffer.alloc(WORD_MAX * 8); // only ASCII once transliterated: bytes
+const bufB = Buffer.alloc(WORD_MAX * 8);
+
+/**
+ * foldedWords of one word of basic Latin and Cyrillic letters (`raw[start..end)`), computed on
+ * char codes: lower case and ICAO letter by letter, then foldWord's spellings, then the four
+ * CONTEXT_FOLDS in their order, each with the regular expression's semantics (left to right, a
+ * match never reusing letters of the one before). '' when fewer than two letters remain.
+ */
+function foldPlainWord(raw: string, start: number, end: number): string {
+  // 1. lower case, transliterated
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 0x80) {
+      bufA[n++] = c <= 90 ? c + 32 : c;
+      continue;
+    }
+    const at = (c === 0x401 ? 0x451 : c <= 0x42f ? c + 0x20 : c) - 0x400; // lower case
+    for (let k = 0, len = ICAO_LEN[at]!; k < len; k++) bufA[n++] = ICAO_FLAT[at * 4 + k]!;
+  }
+  // 2. foldWord's spellings, left to right (reads bufA, writes bufB)
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const ch = bufA[i]!;
+    const next = i + 1 < n ? bufA[i + 1]! : 0;
+    const after = i + 2 < n ? bufA[i + 2]! : 0;
+    if (ch === S) {
+      if (next === H && after === C && i + 3 < n && bufA[i + 3] === H) {
+        bufB[m++] = S;
+        bufB[m++] = H; // shch → sh
+        i += 3;
+        continue;
+      }
+      if ((next === C && after === H) || (next === H && after === H)) {
+        bufB[m++] = S;
+        bufB[m++] = H; // sch, shh → sh
+        i += 2;
+        continue;
+      }
+    } else if (ch === T) {
+      if (next === C && after === H) {
+        bufB[m++] = C;
+        bufB[m++] = H; // tch → ch
+        i += 2;
+        continue;
+      }
+      if (next === S || next === Z) {
+        bufB[m++] = C; // ts, tz → c
+        i += 1;
+        continue;
+      }
+    } else if (ch === K && next === H) {
+      bufB[m++] = H; // kh → h
+      i += 1;
+      continue;
+    } else if (ch === C && (next === Z || next === K)) {
+      bufB[m++] = next === Z ? C : K; // cz → c, ck → k
+      i += 1;
+      continue;
+    } else if (ch === P && next === H) {
+      bufB[m++] = F; // ph → f
+      i += 1;
+      continue;
+    } else if (ch === X) {
+      bufB[m++] = K;
+      bufB[m++] = S; // x → ks
+      continue;
+    } else if (ch === W) {
+      bufB[m++] = V; // w → v
+      continue;
+    } else if (ch === Y || ch === J) {
+      bufB[m++] = I; // y, j → i
+      continue;
+    }
+    bufB[m++] = ch;
+  }
+  // 3. context folds, each a pass from one buffer to the other
+  // " ie" → " e": the word starts with ie
+  let from = 0;
+  if (m >= 2 && bufB[0] === I && bufB[1] === E) from = 1;
+  // ([aeiou])ie → $1e (bufB → bufA)
+  n = 0;
+  for (let i = from; i < m; ) {
+    const c = bufB[i]!;
+    if (VOWEL[c] === 1 && i + 2 < m && bufB[i + 1] === I && bufB[i + 2] === E) {
+      bufA[n++] = c;
+      bufA[n++] = E;
+      i += 3;
+    } else {
+      bufA[n++] = c;
+      i++;
+    }
+  }
+  // ([bcdfghklmnprstvz])io → $1e (bufA → bufB)
+  m = 0;
+  for (let i = 0; i < n; ) {
+    const c = bufA[i]!;
+    if (IO_CONSONANT[c] === 1 && i + 2 < n && bufA[i + 1] === I && bufA[i + 2] === O) {
+      bufB[m++] = c;
+      bufB[m++] = E;
+      i += 3;
+    } else {
+      bufB[m++] = c;
+      i++;
+    }
+  }
+  // ([^ ])\1+ → $1: runs of one letter (bufB → bufA)
+  n = 0;
+  for (let i = 0; i < m; i++) if (n === 0 || bufA[n - 1] !== bufB[i]) bufA[n++] = bufB[i]!;
+  return n > 1 ? bufA.toString('latin1', 0, n) : '';
+}
+
+/** The words plainFoldedWords found (a scratch list: most names have two words, no array each). */
+const plainWords: string[] = [];
+
+/**
+ * {@link foldedWords} for a name written in basic Latin and Cyrillic letters and spaces (most
+ * names), one word at a time (foldPlainWord), into `plainWords`; returns how many, or -1 for any
+ * other name. Equal to foldedWords there because every step is per word: lower-casing and
+ * transliterating these letters is one letter at a time, nothing is left to strip of
+ * diacritics, words are split only at the spaces, and every context fold matches inside one
+ * word (the spaces between words never change).
+ */
+function plainFoldedWords(raw: string): number {
+  let count = 0;
+  let start = -1;
+  for (let i = 0; i <= raw.length; i++) {
+    const code = i < raw.length ? raw.charCodeAt(i) : 32;
+    if (code === 32) {
+      if (start >= 0) {
+        if (i - start > WORD_MAX) return -1;
+        const folded = foldPlainWord(raw, start, i);
+        if (folded !== '') plainWords[count++] = folded;
+        start = -1;
+      }
+      continue;
+    }
+    if (basicLetter(code) === 0) return -1;
+    if (start < 0) start = i;
+  }
+  return count;
+}
+
 export interface NameKey {
   /** Sorted folded words, space-separated; '' when the name has no usable words. */
   skeleton: string;
@@ -239,9 +459,20 @@ export interface NameKey {
  * (see FOLDS), one-letter words (initials) dropped, a patronymic dropped when three or more words
  * remain, then the words sorted (so "Petrov Ivan" matches "Ivan Petrov") and de-duplicated.
  */
-export function nameSkeleton(raw: string | null | undefined): NameKey {
+export function nameSkeleton(raw: string | null | undefined, { fast = true }: FastPath = {}): NameKey {
   if (!raw) return { skeleton: '', tokens: 0 };
-  const words = foldedWords(raw);
+  const plain = fast ? plainFoldedWords(raw) : -1;
+  // The usual names, without an array: no word, one, or two (sorted, one when both are the same).
+  if (plain === 0) return { skeleton: '', tokens: 0 };
+  if (plain === 1) return { skeleton: plainWords[0]!, tokens: 1 };
+  if (plain === 2) {
+    const [a, b] = plainWords as [string, string];
+    if (a === b) return { skeleton: a, tokens: 1 };
+    plainWords.length = 2;
+    if (b < a) [plainWords[0], plainWords[1]] = [b, a];
+    return { skeleton: plainWords.join(' '), tokens: 2 }; // join: one flat string (a template would keep a cons string)
+  }
+  const words = plain > 0 ? plainWords.slice(0, plain) : foldedWords(raw);
   if (words.length >= 3) {
     // Drop one patronymic: the middle word (Ivan Sergeevich Petrov), else the last (Petrov Ivan Sergeevich).
     const at = PATRONYMIC.test(words[1]!) ? 1 : PATRONYMIC.test(words[words.length - 1]!) ? words.length - 1 : -1;

@@ -52,6 +52,22 @@ describe('normalisePhone', () => {
     );
   });
 
+  it('reads numbers written with digits and ASCII separators only exactly as the general path does', () => {
+    // A bidi mark in front sends the same number down the general path (it is removed there).
+    const part = fc.constantFrom('+', '7', '8', '9', '0', '00', '916', '1234567', ' ', '  ', '-', '(', ')', '.', '/', '+7', '8 ', '49');
+    const spelled = fc.array(part, { maxLength: 12 }).map((p) => p.join(''));
+    fc.assert(
+      fc.property(spelled, fc.constantFrom('RU', 'DE', 'US', undefined), (raw, region) => {
+        const plain = normalisePhone(raw, region as 'RU' | undefined);
+        const general = normalisePhone(`\u200E${raw.trim()}`, region as 'RU' | undefined);
+        expect(plain.raw).toBe(raw.trim());
+        expect(general.raw).toBe(`\u200E${raw.trim()}`);
+        expect({ ...plain, raw: '' }).toEqual({ ...general, raw: '' });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('memoises without changing results', () => {
     const n = createPhoneNormaliser('RU', 2);
     const a = n('8 916 123 45 67');

@@ -55,6 +55,19 @@ export function defaultRegion(env: NodeJS.ProcessEnv = process.env, intlLocale?:
 }
 
 const FORMATTING = /[\s\u00A0\u202F\-‐-―().\u2012/]/g;
+/** The part of FORMATTING that is ASCII other than tab and line breaks: what isPlainNumber lets through. */
+const ASCII_FORMATTING = /[ \-()./]/g;
+
+/** Only digits, `+`, spaces, `-`, `(`, `)`, `.` and `/`: a number written the usual way (one pass, no regex). */
+function isPlainNumber(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // 0-9, +, space, -, (, ), ., /
+    if (!((c >= 48 && c <= 57) || c === 43 || c === 32 || c === 45 || c === 40 || c === 41 || c === 46 || c === 47)) return false;
+  }
+  return true;
+}
 
 /**
  * +7 numbers whose national part starts with 3, 4, 8 or 9 belong to Russia (Kazakhstan's start
@@ -63,7 +76,29 @@ const FORMATTING = /[\s\u00A0\u202F\-‐-―().\u2012/]/g;
  * phone tests check the shortcut against the library). Prefix: `+7`, `007`, the trunk `8`, or
  * none (a national number: only when the default region is RU).
  */
-const RU_FAST = /^(\+7|007|8)?([3489]\d{9})$/;
+type RuPrefix = 'none' | '+7' | '007' | '8';
+
+/**
+ * Which of those spellings a number (digits and `+`, separators removed) is, or null: the match
+ * of `/^(\+7|007|8)?([3489]\d{9})$/` without its match object. The national part is the last ten
+ * characters, so the prefix is decided by the length.
+ */
+function ruPrefix(c: string): RuPrefix | null {
+  const len = c.length;
+  const p = len - 10;
+  if (p < 0 || p > 3) return null;
+  const f = c.charCodeAt(p);
+  if (f !== 51 && f !== 52 && f !== 56 && f !== 57) return null; // 3, 4, 8, 9
+  for (let i = p + 1; i < len; i++) {
+    const d = c.charCodeAt(i);
+    if (d < 48 || d > 57) return null;
+  }
+  if (p === 0) return 'none';
+  if (p === 2 && c.charCodeAt(0) === 43 && c.charCodeAt(1) === 55) return '+7';
+  if (p === 3 && c.charCodeAt(0) === 48 && c.charCodeAt(1) === 48 && c.charCodeAt(2) === 55) return '007';
+  if (p === 1 && c.charCodeAt(0) === 56) return '8';
+  return null;
+}
 
 function tryParse(text: string, region: CountryCode | undefined): { e164: string; ext?: string } | null {
   const p = parsePhoneNumberFromString(text, region ? { defaultCountry: region, extract: false } : { extract: false });
@@ -76,17 +111,27 @@ function tryParse(text: string, region: CountryCode | undefined): { e164: string
  * that see the same strings often use {@link createPhoneNormaliser} (memoised).
  */
 export function normalisePhone(input: string, region: CountryCode | undefined, { fast = true }: { fast?: boolean } = {}): NormalPhone {
-  // eslint-disable-next-line no-control-regex
-  const raw = (/^[\x00-\x7f]*$/.test(input) ? input : input.normalize('NFC')).trim();
-  // `tel:` URIs (vCard 4.0), Excel's text marker, and the invisible marks WhatsApp puts around numbers.
-  const text = raw.replace(/^tel:/i, '').replace(/^'/, '').replace(/[\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '');
-  const compact = text.replace(FORMATTING, '');
-  const ru = fast ? RU_FAST.exec(compact) : null;
+  let raw: string;
+  let text: string;
+  let compact: string;
+  if (fast && isPlainNumber(input)) {
+    // Digits, `+` and ASCII separators only (most numbers): nothing to normalise or strip but the separators.
+    raw = input.charCodeAt(0) === 32 || input.charCodeAt(input.length - 1) === 32 ? input.trim() : input;
+    text = raw;
+    compact = raw.replace(ASCII_FORMATTING, '');
+  } else {
+    // eslint-disable-next-line no-control-regex
+    raw = (/^[\x00-\x7f]*$/.test(input) ? input : input.normalize('NFC')).trim();
+    // `tel:` URIs (vCard 4.0), Excel's text marker, and the invisible marks WhatsApp puts around numbers.
+    text = raw.replace(/^tel:/i, '').replace(/^'/, '').replace(/[\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '');
+    compact = text.replace(FORMATTING, '');
+  }
+  const ru = fast ? ruPrefix(compact) : null;
   // (A bare national number starting with 8 may be Russia's 810 international prefix: left to the parser.)
-  if (ru && (ru[1] !== undefined || (region === 'RU' && ru[2]![0] !== '8'))) {
+  if (ru !== null && (ru !== 'none' || (region === 'RU' && compact.charCodeAt(0) !== 56))) {
     // A Russian number in one of its usual spellings: the result libphonenumber gives, without its parser.
-    const how: PhoneHow = ru[1] === '+7' ? 'international' : ru[1] === '007' ? 'idd-00' : ru[1] === '8' ? 'ru-trunk-8' : 'national';
-    return { raw, e164: how === 'international' ? compact : `+7${ru[2]}`, how };
+    const how: PhoneHow = ru === '+7' ? 'international' : ru === '007' ? 'idd-00' : ru === '8' ? 'ru-trunk-8' : 'national';
+    return { raw, e164: how === 'international' ? compact : `+7${compact.slice(compact.length - 10)}`, how };
   }
   const done = (r: { e164: string; ext?: string } | null, how: PhoneHow): NormalPhone | null =>
     r ? { raw, e164: r.e164, how, ...(r.ext ? { ext: r.ext } : {}) } : null;
