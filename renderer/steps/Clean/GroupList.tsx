@@ -1,7 +1,7 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CleanGroupView, GroupFilter } from '../../../shared/ipc/clean.js';
+import type { CleanGroupsPage, CleanGroupView, GroupFilter } from '../../../shared/ipc/clean.js';
+import { usePagedList } from '../../components/use-paged-list.js';
 import { formatNumber } from '../../i18n/format.js';
 import { groupsPage } from './clean-actions.js';
 import { useCleanStore } from './clean-store.js';
@@ -40,16 +40,9 @@ export function GroupList({ workId }: Props) {
   const select = useCleanStore((s) => s.select);
 
   const [typed, setTyped] = useState(query);
-  const [total, setTotal] = useState<number | null>(null);
   const [counts, setCounts] = useState<Record<GroupFilter, number> | null>(null);
-  const [pages, setPages] = useState<ReadonlyMap<number, CleanGroupView[]>>(new Map());
-  const [cursor, setCursor] = useState(0);
+  const [rawCursor, setCursor] = useState(0);
   const scrollRef = useRef<HTMLDivElement>(null);
-  const loading = useRef(new Set<number>());
-  /** The rows shown belong to the previous list (until the new one's first page arrives). */
-  const stale = useRef(false);
-  const key = JSON.stringify([workId, version, filter, query]);
-  const keyRef = useRef({ key, workId, filter, query });
 
   // The search waits for a pause in typing.
   useEffect(() => {
@@ -57,54 +50,20 @@ export function GroupList({ workId }: Props) {
     return () => clearTimeout(timer);
   }, [typed, setQuery]);
 
-  const load = useCallback(
-    async (page: number) => {
-      const of = keyRef.current;
-      if (loading.current.has(page)) return;
-      loading.current.add(page);
-      const res = await groupsPage(of.workId, of.filter, of.query, page * PAGE, PAGE);
-      if (keyRef.current.key !== of.key) return; // the list changed meanwhile
-      loading.current.delete(page);
-      if (!res) return;
-      setTotal(res.total);
-      setCounts(res.counts);
-      // The first answer for a new list replaces the old rows (kept on screen until then: no flicker).
-      const fresh = stale.current;
-      stale.current = false;
-      setPages((m) => (fresh ? new Map([[page, res.items]]) : new Map(m).set(page, res.items)));
-    },
-    [],
-  );
-
-  // A new list (filter, search, decisions, a new run): start again from its first page, keeping the position.
-  useEffect(() => {
-    keyRef.current = { key, workId, filter, query };
-    loading.current = new Set();
-    stale.current = true;
-    void load(0);
-  }, [key, workId, filter, query, load]);
-
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: total ?? 0,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+  // A new list (filter, search, decisions, a new run) starts again from its first page, keeping the position.
+  const { total, itemAt, virtualizer, visible } = usePagedList<CleanGroupView, CleanGroupsPage>({
+    key: JSON.stringify([workId, version, filter, query]),
+    fetchPage: (offset, limit) => groupsPage(workId, filter, query, offset, limit),
+    pageSize: PAGE,
+    rowHeight: ROW_HEIGHT,
     overscan: 8,
+    scrollRef,
+    onAnswer: (res) => setCounts(res.counts),
   });
-  const visible = virtualizer.getVirtualItems();
-  const first = visible[0]?.index ?? 0;
-  const last = visible[visible.length - 1]?.index ?? 0;
 
-  useEffect(() => {
-    if (total === null) return;
-    for (let p = Math.floor(first / PAGE); p <= Math.floor(last / PAGE); p++) if (!pages.has(p)) void load(p);
-  }, [first, last, pages, total, load]);
+  // The cursor stays on the list when it gets shorter.
+  const cursor = total === null ? rawCursor : Math.min(rawCursor, Math.max(0, total - 1));
 
-  useEffect(() => {
-    if (total !== null && cursor > Math.max(0, total - 1)) setCursor(Math.max(0, total - 1));
-  }, [total, cursor]);
-
-  const itemAt = (i: number) => pages.get(Math.floor(i / PAGE))?.[i % PAGE];
 
   const move = (to: number) => {
     const max = (total ?? 0) - 1;

@@ -1,7 +1,7 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CleanQuarantineItem } from '../../../shared/ipc/clean.js';
+import { usePagedList } from '../../components/use-paged-list.js';
 import { formatNumber } from '../../i18n/format.js';
 import { quarantinePage, restore } from './clean-actions.js';
 import { useCleanStore } from './clean-store.js';
@@ -24,51 +24,16 @@ export function QuarantineList({ workId, locked }: { workId: string; locked: boo
   const lang = i18n.language;
   const version = useCleanStore((s) => s.version);
   const busy = useCleanStore((s) => s.busy);
-  const [total, setTotal] = useState<number | null>(null);
-  const [pages, setPages] = useState<ReadonlyMap<number, CleanQuarantineItem[]>>(new Map());
   const scrollRef = useRef<HTMLDivElement>(null);
-  const key = `${workId}:${version}`;
-  const keyRef = useRef(key);
-  const loading = useRef(new Set<number>());
-  const stale = useRef(false);
-
-  const load = useCallback(async (page: number) => {
-    const of = keyRef.current;
-    if (loading.current.has(page)) return;
-    loading.current.add(page);
-    const res = await quarantinePage(of.slice(0, of.indexOf(':')), page * PAGE, PAGE);
-    if (keyRef.current !== of) return;
-    loading.current.delete(page);
-    if (!res) return;
-    setTotal(res.total);
-    const fresh = stale.current;
-    stale.current = false;
-    setPages((m) => (fresh ? new Map([[page, res.items]]) : new Map(m).set(page, res.items)));
-  }, []);
-
-  useEffect(() => {
-    keyRef.current = key;
-    loading.current = new Set();
-    stale.current = true;
-    void load(0);
-  }, [key, load]);
-
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: total ?? 0,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+  const { total, itemAt, virtualizer, visible } = usePagedList<CleanQuarantineItem>({
+    key: `${workId}:${version}`,
+    fetchPage: (offset, limit) => quarantinePage(workId, offset, limit),
+    pageSize: PAGE,
+    rowHeight: ROW_HEIGHT,
     overscan: 8,
+    scrollRef,
   });
-  const visible = virtualizer.getVirtualItems();
-  const first = visible[0]?.index ?? 0;
-  const last = visible[visible.length - 1]?.index ?? 0;
-  useEffect(() => {
-    if (total === null) return;
-    for (let p = Math.floor(first / PAGE); p <= Math.floor(last / PAGE); p++) if (!pages.has(p)) void load(p);
-  }, [first, last, pages, total, load]);
 
-  const itemAt = (i: number) => pages.get(Math.floor(i / PAGE))?.[i % PAGE];
   const n = (v: number) => formatNumber(v, lang);
 
   return (
