@@ -3,7 +3,8 @@
  * and contacts; each batch of message objects is parsed with one `JSON.parse`; media paths are
  * looked up through the container; problems are reported with file, line and offset.
  */
-import type { Attachment, Chat, Message, Problem } from '../../../../shared/model/index.js';
+import type { Chat, Message, Problem } from '../../../../shared/model/index.js';
+import { MediaLookup } from '../media-lookup.js';
 import { ProblemCap } from '../problem-cap.js';
 import { pumpEntry } from '../pump.js';
 import type { Container, SourceSink } from '../types.js';
@@ -67,12 +68,6 @@ class Emit {
   constructor(readonly fn: () => void) {}
 }
 
-interface StatJob {
-  att: Attachment;
-  path: string;
-  line: number;
-}
-
 const BACKSLASH_X = Buffer.from('\\x');
 const BACKSLASH_U = Buffer.from('\\u');
 
@@ -104,26 +99,26 @@ const INVALID: unique symbol = Symbol('invalid');
 export class TelegramReader {
   private readonly scanner: JsonScanner<Data>;
   private out: (Message | Emit)[] = [];
-  private stats: StatJob[] = [];
   private chatCounter = 0;
   private contactCounter = 0;
 
   private readonly cap = new ProblemCap();
   private assumedUtc = 0;
   private assumedUtcLine = 0;
-  private missing = 0;
-  private firstMissing: { line: number; path: string } | null = null;
   private notIncluded = { 'not-included': 0, 'too-large': 0, unavailable: 0 };
   private firstNotIncludedLine = 0;
   private unknownActions = new Map<string, number>();
   private firstUnknownActionLine = 0;
 
+  private readonly media: MediaLookup;
+
   constructor(
-    private readonly container: Container,
+    container: Container,
     private readonly file: string,
     private readonly sink: SourceSink,
     options: ReaderOptions = {},
   ) {
+    this.media = new MediaLookup(container);
     this.scanner = new JsonScanner<Data>(this.handler(), options);
   }
 
@@ -138,22 +133,7 @@ export class TelegramReader {
 
   /** Looks up pending media, then hands everything queued so far to the sink, in order. */
   async drain(): Promise<void> {
-    if (this.stats.length > 0) {
-      const jobs = this.stats;
-      this.stats = [];
-      const found = await Promise.all(jobs.map((j) => this.container.stat(j.path).catch(() => null)));
-      for (let i = 0; i < jobs.length; i++) {
-        const job = jobs[i]!;
-        const st = found[i];
-        if (st) job.att.size = st.size;
-        else {
-          job.att.missing = true;
-          job.att.missingReason = 'not-found';
-          this.missing++;
-          if (!this.firstMissing) this.firstMissing = { line: job.line, path: job.path };
-        }
-      }
-    }
+    await this.media.resolve();
     const out = this.out;
     if (out.length === 0) return;
     this.out = [];
@@ -220,17 +200,8 @@ export class TelegramReader {
   /** The closing summaries; call after the last `drain()`. */
   finish(): void {
     const file = this.file;
-    if (this.missing > 0) {
-      const first = this.firstMissing!;
-      this.sink.problem({
-        file,
-        line: first.line,
-        code: 'media-missing',
-        severity: 'warning',
-        message: `${file}: ${this.missing} media file(s) named in the export are not on disk (first: ${first.path}, line ${first.line})`,
-        params: { count: this.missing },
-      });
-    }
+    const missing = this.media.problem(file, 'the export are not on disk');
+    if (missing) this.sink.problem(missing);
     const ni = this.notIncluded;
     const niTotal = ni['not-included'] + ni['too-large'] + ni.unavailable;
     if (niTotal > 0) {
@@ -475,7 +446,7 @@ export class TelegramReader {
       const pending = mapped.pending;
       if (pending) {
         for (const p of pending) {
-          if (p.lookup !== undefined) this.stats.push({ att: p.att, path: p.lookup, line });
+          if (p.lookup !== undefined) this.media.queue(p.att, p.lookup, line);
           else {
             const reason = p.att.missingReason as 'not-included' | 'too-large' | 'unavailable';
             if (this.notIncluded[reason]++ === 0 && this.firstNotIncludedLine === 0) this.firstNotIncludedLine = line;

@@ -7,6 +7,7 @@
 import { isAscii, isUtf8, transcode } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import type { Attachment, Chat, Message, Problem, Sender } from '../../../../shared/model/index.js';
+import { MediaLookup } from '../media-lookup.js';
 import { ProblemCap } from '../problem-cap.js';
 import { pumpEntry } from '../pump.js';
 import type { Container, SourceSink } from '../types.js';
@@ -45,11 +46,6 @@ export interface ReaderSetup {
   scan: ScanResult;
 }
 
-interface StatJob {
-  att: Attachment;
-  path: string;
-  line: number;
-}
 
 export class WhatsAppReader {
   private readonly h = newHeader();
@@ -63,7 +59,6 @@ export class WhatsAppReader {
   private chatId: string | null = null;
   private firstHeaderLine = 0;
   private out: (Message | Emit)[] = [];
-  private stats: StatJob[] = [];
   private lastSig = -1;
   private lastOrder = -1;
   private readonly senders = new Map<string, Sender | null>();
@@ -86,8 +81,6 @@ export class WhatsAppReader {
   private groupEvent = false;
   private preamble = 0;
   private preambleLine = 0;
-  private missing = 0;
-  private firstMissing: { line: number; path: string } | null = null;
   private notIncluded = 0;
   private unavailable = 0;
   private firstNotIncludedLine = 0;
@@ -99,12 +92,15 @@ export class WhatsAppReader {
   private readFailed = false;
   private chatEmitted = false;
 
+  private readonly media: MediaLookup;
+
   constructor(
-    private readonly container: Container,
+    container: Container,
     private readonly file: string,
     private readonly sink: SourceSink,
     private readonly setup: ReaderSetup,
   ) {
+    this.media = new MediaLookup(container);
     this.clock = new ZoneClock(setup.timeZone);
   }
 
@@ -262,7 +258,7 @@ export class WhatsAppReader {
       this.pAttachments = [att];
       if (b.lookup !== null) {
         this.withMedia++;
-        this.stats.push({ att, path: b.lookup, line: n });
+        this.media.queue(att, b.lookup, n);
       } else if (att.missingReason === 'unavailable') {
         this.unavailable++;
         if (this.firstNotIncludedLine === 0) this.firstNotIncludedLine = n;
@@ -327,7 +323,7 @@ export class WhatsAppReader {
 
   /** True when queued attachments wait for a lookup in the container (then `drain` must be awaited). */
   get waiting(): boolean {
-    return this.stats.length > 0;
+    return this.media.waiting;
   }
 
   /**
@@ -335,27 +331,12 @@ export class WhatsAppReader {
    * (per 32 KiB piece) instead of surviving into the old generation.
    */
   emitReady(): void {
-    if (this.stats.length === 0) this.emit();
+    if (!this.media.waiting) this.emit();
   }
 
   /** Looks up pending media, then hands everything queued so far to the sink, in order. */
   async drain(): Promise<void> {
-    if (this.stats.length > 0) {
-      const jobs = this.stats;
-      this.stats = [];
-      const found = await Promise.all(jobs.map((j) => this.container.stat(j.path).catch(() => null)));
-      for (let i = 0; i < jobs.length; i++) {
-        const job = jobs[i]!;
-        const st = found[i];
-        if (st) job.att.size = st.size;
-        else {
-          job.att.missing = true;
-          job.att.missingReason = 'not-found';
-          this.missing++;
-          if (!this.firstMissing) this.firstMissing = { line: job.line, path: job.path };
-        }
-      }
-    }
+    await this.media.resolve();
     this.emit();
   }
 
@@ -455,17 +436,8 @@ export class WhatsAppReader {
         params: { count: this.badLines, line: this.firstBadLine },
       });
     }
-    if (this.missing > 0) {
-      const first = this.firstMissing!;
-      sink.problem({
-        file,
-        line: first.line,
-        code: 'media-missing',
-        severity: 'warning',
-        message: `${file}: ${this.missing} media file(s) named in the chat are not in the export (first: ${first.path}, line ${first.line})`,
-        params: { count: this.missing },
-      });
-    }
+    const missing = this.media.problem(file, 'the chat are not in the export');
+    if (missing) sink.problem(missing);
     const ni = this.notIncluded + this.unavailable;
     if (ni > 0) {
       sink.problem({
