@@ -15,10 +15,10 @@
 // throughput, the ratio ours/age (goal ≥ 0.7×) and peak RSS (goal ≤ 200 MB); exits 1 on a miss.
 import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleChild, runChild } from './child.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const benchDir = path.join(root, '.bench', 'backup');
@@ -67,27 +67,8 @@ if (!recipient.startsWith('age1')) {
   console.error('age-keygen did not produce a key');
   process.exit(2);
 }
-const child = path.join(benchDir, 'backup-child.mjs');
-await build({
-  entryPoints: [path.join(root, 'scripts/bench/backup-child.ts')],
-  outfile: child,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  packages: 'external',
-  logLevel: 'error',
-});
-if (!existsSync(path.join(benchDir, 'node_modules'))) symlinkSync(path.join(root, 'node_modules'), path.join(benchDir, 'node_modules'));
-
-const ours = (...args) => {
-  const r = spawnSync(process.execPath, [child, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (r.status !== 0) {
-    console.error(r.stderr);
-    process.exit(1);
-  }
-  return JSON.parse(r.stdout.trim().split('\n').at(-1));
-};
+const child = await bundleChild(root, benchDir, 'backup-child');
+const ours = (...args) => runChild(child, args);
 const timed = (cmd, args) => {
   const t0 = performance.now();
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -8,11 +8,10 @@
 //    cached under .bench/), in a child process reporting its peak RSS (process.resourceUsage().maxRSS):
 //    memory must stay bounded (external sort), not grow with the number of messages.
 // Prints the figures and whether the goals are met; --strict exits 1 when they are not.
-import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleChild, runChild } from './child.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const benchDir = path.join(root, '.bench');
@@ -35,26 +34,8 @@ const messages = option('messages', 1_000_000);
 const strict = process.argv.includes('--strict');
 
 mkdirSync(benchDir, { recursive: true });
-const child = path.join(benchDir, 'clean-child.mjs');
-await build({
-  entryPoints: [path.join(root, 'scripts/bench/clean-child.ts')],
-  outfile: child,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  packages: 'external',
-  logLevel: 'warning',
-});
-
-function runChild(...args) {
-  const r = spawnSync(process.execPath, [child, ...args], { encoding: 'utf8', maxBuffer: 1 << 20, cwd: root });
-  if (r.status !== 0) {
-    console.error(`clean-child ${args.join(' ')} failed (exit ${r.status}):\n${r.stderr}`);
-    process.exit(1);
-  }
-  return JSON.parse(r.stdout.trim().split('\n').at(-1));
-}
+const child = await bundleChild(root, benchDir, 'clean-child');
+const runClean = (...args) => runChild(child, args, { cwd: root });
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
@@ -62,7 +43,7 @@ const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const best = (n, runs) => {
   let b = null;
   for (let i = 0; i < runs; i++) {
-    const r = runChild('contacts', String(n));
+    const r = runClean('contacts', String(n));
     if (!b || r.ms < b.ms) b = r;
   }
   return b;
@@ -132,7 +113,7 @@ if (!existsSync(msgFile)) {
   console.log(`generating ${fmt(messages)} message lines → ${path.relative(root, msgFile)} …`);
   await generateMessages(msgFile, messages);
 }
-const t = runChild('timeline', msgFile);
+const t = runClean('timeline', msgFile);
 console.log('timeline dedupe (external sort by chat and time, then one time bucket at a time):');
 console.log(
   `  ${fmt(t.in)} lines (${fmt(statSync(msgFile).size / 1048576)} MB) in ${fmt(t.chats)} chats → ${fmt(t.kept)} kept, ${fmt(t.merged)} copies merged  ` +

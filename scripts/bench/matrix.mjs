@@ -9,10 +9,9 @@
 //       (0.2/s after a burst of 10) — goal: within 1.2×.
 // Each section runs in its own child process with its own Synapse. Exits 1 when a goal is missed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleChild, runChild } from './child.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const benchDir = path.join(root, '.bench', 'matrix');
@@ -48,28 +47,8 @@ const configs =
 const install = spawnSync('bash', [path.join(root, 'scripts/synapse/install.sh')], { stdio: 'inherit' });
 if (install.status !== 0) process.exit(install.status ?? 1);
 
-mkdirSync(benchDir, { recursive: true });
-const child = path.join(benchDir, 'matrix-child.mjs');
-await build({
-  entryPoints: [path.join(root, 'scripts/bench/matrix-child.ts')],
-  outfile: child,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  packages: 'external',
-  logLevel: 'error',
-});
-if (!existsSync(path.join(benchDir, 'node_modules'))) symlinkSync(path.join(root, 'node_modules'), path.join(benchDir, 'node_modules'));
-
-const run = (...args) => {
-  const r = spawnSync(process.execPath, [child, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (r.status !== 0) {
-    console.error(r.stderr);
-    process.exit(1);
-  }
-  return JSON.parse(r.stdout.trim().split('\n').at(-1));
-};
+const child = await bundleChild(root, benchDir, 'matrix-child');
+const run = (...args) => runChild(child, args);
 
 const cores = (await import('node:os')).cpus().length;
 console.log(`Matrix upload to a real Synapse (127.0.0.1), ${cores} cores`);
