@@ -14,7 +14,8 @@ import type { Contact, Problem } from '../../../shared/model/index.js';
 import { contactsCsv } from './contacts-csv.js';
 import { FileContainer } from './container.js';
 import { openSource } from './registry.js';
-import type { Container, ContainerEntry, Detection } from './types.js';
+import type { Container, Detection } from './types.js';
+import { memoryContainer, tinyChunks } from '../../../tests/helpers/source-harness.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
@@ -44,29 +45,7 @@ async function run(container: Container, detection?: Detection, signal = new Abo
 const fileContainer = (p: string) => new FileContainer(p, statSync(p).size);
 const parseFixture = (name: string) => run(fileContainer(fx(name)));
 
-function* tinyChunks(buf: Buffer, seed: number): Generator<Buffer> {
-  let s = seed;
-  for (let i = 0; i < buf.length; ) {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    const n = 1 + (s % 7);
-    yield buf.subarray(i, i + n);
-    i += n;
-  }
-}
-
-function memory(name: string, bytes: Buffer, chunks: (b: Buffer) => Iterable<Buffer> = (b) => [b]): Container {
-  return {
-    kind: 'file',
-    path: `/mem/${name}`,
-    list: async (): Promise<ContainerEntry[]> => [{ path: name, size: bytes.length }],
-    listAll: async (): Promise<ContainerEntry[]> => [{ path: name, size: bytes.length }],
-    readHead: async (_rel, max) => bytes.subarray(0, max),
-    open: () => Readable.from(chunks(bytes)),
-    stat: async () => ({ size: bytes.length }),
-    display: (rel) => `/mem/${rel}`,
-    close: async () => {},
-  };
-}
+const memory = (name: string, bytes: Buffer, chunks?: (b: Buffer) => Iterable<Buffer>): Container => memoryContainer(name, bytes, { chunks, stat: 'self' });
 const single = (name: string): Detection => ({ format: 'contacts-csv', confidence: 1, entry: name });
 const parseBytes = (bytes: Buffer, name = 'x.csv', chunks?: (b: Buffer) => Iterable<Buffer>) => run(memory(name, bytes, chunks), single(name));
 

@@ -11,7 +11,8 @@ import { ChatSchema, ContactSchema, MessageSchema, ProblemSchema } from '../../.
 import type { Chat, Contact, Message, Problem } from '../../../shared/model/index.js';
 import { FileContainer, FolderContainer } from './container.js';
 import { telegramJson } from './telegram-json.js';
-import type { Container, ContainerEntry, Detection } from './types.js';
+import type { Container, Detection } from './types.js';
+import { memoryContainer, tinyChunks } from '../../../tests/helpers/source-harness.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
@@ -55,17 +56,6 @@ const msg = (r: Result, chat: string, id: string) => {
   return m;
 };
 
-/** Splits bytes into pieces of 1–7 bytes (a fixed pseudo-random pattern). */
-function* tinyChunks(buf: Buffer, seed = 7): Generator<Buffer> {
-  let s = seed;
-  for (let i = 0; i < buf.length; ) {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    const n = 1 + (s % 7);
-    yield buf.subarray(i, i + n);
-    i += n;
-  }
-}
-
 /** A real folder/file container whose `open` hands out the entry in 1–7 byte chunks. */
 function tinyChunked(inner: Container, seed: number): Container {
   return {
@@ -81,21 +71,7 @@ function tinyChunked(inner: Container, seed: number): Container {
   };
 }
 
-/** An in-memory single-file container; `chunks` decides how `open` splits the bytes. */
-function memory(name: string, bytes: Buffer, chunks: (b: Buffer) => Iterable<Buffer> = (b) => [b]): Container {
-  return {
-    kind: 'file',
-    path: `/mem/${name}`,
-    list: async (): Promise<ContainerEntry[]> => [{ path: name, size: bytes.length }],
-    listAll: async (): Promise<ContainerEntry[]> => [{ path: name, size: bytes.length }],
-    readHead: async (_rel, max) => bytes.subarray(0, max),
-    open: () => Readable.from(chunks(bytes)),
-    stat: async () => null,
-    display: (rel) => `/mem/${rel}`,
-    close: async () => {},
-  };
-}
-
+const memory = (name: string, bytes: Buffer, chunks?: (b: Buffer) => Iterable<Buffer>): Container => memoryContainer(name, bytes, { chunks });
 const singleChat: Detection = { format: 'telegram-json', confidence: 1, entry: 'x.json', variant: 'single-chat' };
 
 describe('telegram-json detect', () => {

@@ -15,8 +15,9 @@ import { ContactSchema, ProblemSchema } from '../../../shared/model/index.js';
 import type { Contact, Problem } from '../../../shared/model/index.js';
 import { FileContainer, FolderContainer } from './container.js';
 import { openSource } from './registry.js';
-import type { Container, ContainerEntry, Detection } from './types.js';
+import type { Container, Detection } from './types.js';
 import { vcard } from './vcard.js';
+import { memoryContainer, tinyChunks } from '../../../tests/helpers/source-harness.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
@@ -46,31 +47,7 @@ async function run(container: Container, detection?: Detection, signal = new Abo
 const fileContainer = (p: string) => new FileContainer(p, statSync(p).size);
 const parseFixture = (name: string) => run(fileContainer(fx(name)));
 
-/** Splits bytes into pieces of 1–7 bytes (a fixed pseudo-random pattern per seed). */
-function* tinyChunks(buf: Buffer, seed: number): Generator<Buffer> {
-  let s = seed;
-  for (let i = 0; i < buf.length; ) {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    const n = 1 + (s % 7);
-    yield buf.subarray(i, i + n);
-    i += n;
-  }
-}
-
-/** An in-memory single-file container; `chunks` decides how `open` splits the bytes. */
-function memory(name: string, bytes: Buffer, chunks: (b: Buffer) => Iterable<Buffer> = (b) => [b]): Container {
-  return {
-    kind: 'file',
-    path: `/mem/${name}`,
-    list: async (): Promise<ContainerEntry[]> => [{ path: name, size: bytes.length }],
-    listAll: async (): Promise<ContainerEntry[]> => [{ path: name, size: bytes.length }],
-    readHead: async (_rel, max) => bytes.subarray(0, max),
-    open: () => Readable.from(chunks(bytes)),
-    stat: async () => ({ size: bytes.length }),
-    display: (rel) => `/mem/${rel}`,
-    close: async () => {},
-  };
-}
+const memory = (name: string, bytes: Buffer, chunks?: (b: Buffer) => Iterable<Buffer>): Container => memoryContainer(name, bytes, { chunks, stat: 'self' });
 const single = (name: string): Detection => ({ format: 'vcard', confidence: 1, entry: name });
 const parseBytes = (bytes: Buffer, name = 'x.vcf', chunks?: (b: Buffer) => Iterable<Buffer>) => run(memory(name, bytes, chunks), single(name));
 

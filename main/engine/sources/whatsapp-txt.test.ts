@@ -18,8 +18,9 @@ import type { Chat, Message, Problem, SourceOptions } from '../../../shared/mode
 import { writeZip } from '../../../tests/helpers/zip-writer.js';
 import { openZipContainer } from '../archive/zip.js';
 import { FileContainer, FolderContainer } from './container.js';
-import type { Container, ContainerEntry, Detection } from './types.js';
+import type { Container, Detection } from './types.js';
 import { whatsappTxt } from './whatsapp-txt.js';
+import { memoryContainer, tinyChunks } from '../../../tests/helpers/source-harness.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
@@ -57,32 +58,7 @@ const runFile = (name: string, options: SourceOptions = UTC) => run(file(fx(name
 const brief = (m: Message) => [m.source.line, m.kind, m.action ?? null, m.sentAt, m.sender?.name ?? null, m.text];
 const codes = (r: Result) => r.problems.map((p) => [p.code, p.severity]);
 
-/** An in-memory single-file container; `chunks` decides how `open` splits the bytes. */
-function memory(name: string, bytes: Buffer, chunks: (b: Buffer) => Iterable<Buffer> = (b) => [b]): Container {
-  return {
-    kind: 'file',
-    path: `/mem/${name}`,
-    list: async (): Promise<ContainerEntry[]> => [{ path: name, size: bytes.length }],
-    listAll: async (): Promise<ContainerEntry[]> => [{ path: name, size: bytes.length }],
-    readHead: async (_rel, max) => bytes.subarray(0, max),
-    open: () => Readable.from(chunks(bytes)),
-    stat: async () => null,
-    display: (rel) => `/mem/${rel}`,
-    close: async () => {},
-  };
-}
-
-/** Splits bytes into pieces of 1–7 bytes (a fixed pseudo-random pattern). */
-function* tinyChunks(buf: Buffer, seed: number): Generator<Buffer> {
-  let s = seed;
-  for (let i = 0; i < buf.length; ) {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    const n = 1 + (s % 7);
-    yield buf.subarray(i, i + n);
-    i += n;
-  }
-}
-
+const memory = (name: string, bytes: Buffer, chunks?: (b: Buffer) => Iterable<Buffer>): Container => memoryContainer(name, bytes, { chunks });
 describe('whatsapp-txt detect', () => {
   it('recognises an Android and an iOS .txt by their header lines', async () => {
     const android = await whatsappTxt.detect(file(fx('personal-two-authors.txt')));

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fixedChunks, memoryContainer } from '../../../../tests/helpers/source-harness.js';
 import type { Container } from '../types.js';
 import { newHeader, scanHeader } from './header.js';
 import { splitLines } from './lines.js';
@@ -12,24 +12,7 @@ import { scanEntry } from './scan.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixtures = path.resolve(here, '../../../../tests/fixtures/whatsapp-txt');
 
-function memory(bytes: Buffer, chunk = 1 << 20): Container {
-  return {
-    kind: 'file',
-    path: '/mem/x.txt',
-    list: async () => [{ path: 'x.txt', size: bytes.length }],
-    listAll: async () => [{ path: 'x.txt', size: bytes.length }],
-    readHead: async (_rel, max) => bytes.subarray(0, max),
-    open: () =>
-      Readable.from(
-        (function* () {
-          for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk);
-        })(),
-      ),
-    stat: async () => null,
-    display: (rel) => `/mem/${rel}`,
-    close: async () => {},
-  };
-}
+const memory = (bytes: Buffer, chunk = 1 << 20): Container => memoryContainer('x.txt', bytes, { chunks: (b) => fixedChunks(b, chunk) });
 
 /** Header lines per dialect, found the slow and obvious way: decode everything, scan every line. */
 function reference(bytes: Buffer): Map<number, number> {
