@@ -1,11 +1,8 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { FsListing } from '../../shared/ipc-contract.js';
-import { listFolder, toUiError } from '../api-client.js';
 import { formatBytes, formatNumber } from '../i18n/format.js';
-import { errorReason } from '../i18n/messages.js';
-import type { UiError } from '../stores/wizard-store.js';
 import { entryLook, extensionList, isExportFileName } from './export-files.js';
+import { FolderNav, useFolderListing } from './FolderNav.js';
 
 interface Props {
   /** The folder to start in (null: the home folder). */
@@ -26,10 +23,6 @@ export function FolderBrowser({ start, onAdd, onClose }: Props) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const baseId = useId();
-  const listRef = useRef<HTMLUListElement>(null);
-  const [listing, setListing] = useState<FsListing | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<{ dir: string | null; error: UiError } | null>(null);
   const [onlyExports, setOnlyExports] = useState(true);
   /** The entry with keyboard focus (index into the shown entries). */
   const [cursor, setCursor] = useState(0);
@@ -37,39 +30,13 @@ export function FolderBrowser({ start, onAdd, onClose }: Props) {
   const [marked, setMarked] = useState<ReadonlySet<string> | null>(null);
   const [anchor, setAnchor] = useState(0);
 
-  const resetSelection = () => {
+  const resetSelection = useCallback(() => {
     setCursor(0);
     setAnchor(0);
     setMarked(null);
-  };
-
-  const show = useCallback((dir: string | null, focusList: boolean) => {
-    return listFolder(dir).then(
-      (next) => {
-        setListing(next);
-        setCursor(0);
-        setAnchor(0);
-        setMarked(null);
-        setError(null);
-        setLoading(false);
-        if (focusList) listRef.current?.focus();
-      },
-      (err: unknown) => {
-        setError({ dir, error: toUiError(err) });
-        setLoading(false);
-      },
-    );
   }, []);
-
-  /** Navigate (from a click or a key): shows the folder once listed, or why it could not be. */
-  const open = (dir: string | null, focusList = false) => {
-    setLoading(true);
-    return show(dir, focusList);
-  };
-
-  useEffect(() => {
-    void show(start, false);
-  }, [show, start]);
+  const nav = useFolderListing(start, resetSelection);
+  const { listing, loading, open, listRef } = nav;
 
   useEffect(() => {
     document.getElementById(`${baseId}-opt-${cursor}`)?.scrollIntoView({ block: 'nearest' });
@@ -174,55 +141,12 @@ export function FolderBrowser({ start, onAdd, onClose }: Props) {
     setCursor(i);
   };
 
-  const placeName = (p: { name: string; path: string }) =>
-    p.name === 'home' ? t('folderBrowser.place.home') : p.name === 'root' ? t('folderBrowser.place.root', { path: p.path }) : p.name;
-
   return (
     <section className="folder-browser" aria-labelledby={`${baseId}-title`} data-testid="folder-browser">
       <h3 id={`${baseId}-title`} className="folder-browser__title">
         {t('folderBrowser.title')}
       </h3>
-      {listing && (
-        <div className="folder-browser__places" role="group" aria-label={t('folderBrowser.places')}>
-          {listing.places.map((p) => (
-            <button key={p.name + p.path} type="button" className="button button--small" data-testid={`fb-place-${p.name}`} onClick={() => void open(p.path, true)}>
-              {placeName(p)}
-            </button>
-          ))}
-        </div>
-      )}
-      <div className="folder-browser__bar">
-        <button
-          type="button"
-          className="button button--small"
-          data-testid="fb-up"
-          disabled={!listing?.parent || loading}
-          onClick={() => listing?.parent && void open(listing.parent, true)}
-        >
-          ↑ {t('folderBrowser.up')}
-        </button>
-        <p className="folder-browser__current">
-          <span className="muted">{t('folderBrowser.current')}:</span>{' '}
-          <code className="path" data-testid="fb-current">
-            {listing?.dir ?? '…'}
-          </code>
-        </p>
-      </div>
-      {error && (
-        <div className="banner banner--error" role="alert" data-testid="fb-error">
-          <div className="banner__body">
-            <p>{t('error.action.list', { reason: errorReason(t, error.error.code) })}</p>
-            <details className="banner__details">
-              <summary>{t('banner.details')}</summary>
-              <code>{error.error.message}</code>
-            </details>
-          </div>
-          <button type="button" className="button button--quiet" onClick={() => void open(error.dir)}>
-            {t('folderBrowser.retry')}
-          </button>
-        </div>
-      )}
-      {loading && !listing && <p className="muted">{t('folderBrowser.loading')}</p>}
+      <FolderNav nav={nav} prefix="fb" />
       {listing && (
         <>
           <label className="folder-browser__filter">
