@@ -1,5 +1,7 @@
 /** Shared pieces of the parser tests: in-memory single-file containers and deterministic tiny chunking. */
 import { Readable } from 'node:stream';
+import type { Chat, Contact, Message, Problem } from '../../shared/model/index.js';
+import { formatById, openSource } from '../../main/engine/sources/registry.js';
 import type { Container, ContainerEntry } from '../../main/engine/sources/types.js';
 
 /** Splits bytes into pieces of 1–7 bytes (a fixed pseudo-random pattern per seed). */
@@ -40,4 +42,39 @@ export function memoryContainer(name: string, bytes: Buffer, opts: MemoryOptions
     display: (rel) => `/mem/${rel}`,
     close: async () => {},
   };
+}
+
+/** Everything a parser emitted for one source. */
+export interface ParsedSource {
+  messages: Message[];
+  chats: Chat[];
+  contacts: Contact[];
+  problems: Problem[];
+  owner?: string;
+  format: string;
+}
+
+/** Detects `p` through the registry, then parses it with the detected format into plain arrays. */
+export async function parseSource(p: string): Promise<ParsedSource> {
+  const opened = await openSource(p);
+  if (!opened.container || !opened.detection) throw new Error(`not detected: ${p}`);
+  const out: ParsedSource = { messages: [], chats: [], contacts: [], problems: [], format: opened.detection.format };
+  try {
+    await formatById(opened.detection.format)!.parse(
+      opened.container,
+      opened.detection,
+      {
+        message: (m) => out.messages.push(m),
+        chat: (c) => out.chats.push(c),
+        contact: (c) => out.contacts.push(c),
+        problem: (x) => out.problems.push(x),
+        owner: (n) => (out.owner = n),
+      },
+      { progress() {} },
+      new AbortController().signal,
+    );
+  } finally {
+    await opened.container.close();
+  }
+  return out;
 }

@@ -13,10 +13,11 @@ import path from 'node:path';
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Contact, InventoryResult, Problem } from '../../shared/model/index.js';
+import type { InventoryResult } from '../../shared/model/index.js';
 import { ContactSchema } from '../../shared/model/index.js';
 import { runInventory } from '../../main/engine/pipeline/inventory.js';
-import { formatById, openSource } from '../../main/engine/sources/registry.js';
+import { openSource } from '../../main/engine/sources/registry.js';
+import { parseSource, type ParsedSource } from '../helpers/source-harness.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const real = path.resolve(here, '../../../shared/fixtures/real');
@@ -43,28 +44,9 @@ const ALL: [string, 'vcard' | 'contacts-csv', number][] = [
   [GOOGLE_CSV, 'contacts-csv', 3],
 ];
 
-interface Parsed {
-  contacts: Contact[];
-  problems: Problem[];
-}
+type Parsed = ParsedSource;
 
-async function parse(p: string): Promise<Parsed> {
-  const opened = await openSource(p);
-  if (!opened.container || !opened.detection) throw new Error(`not detected: ${p}`);
-  const out: Parsed = { contacts: [], problems: [] };
-  try {
-    await formatById(opened.detection.format)!.parse(
-      opened.container,
-      opened.detection,
-      { contact: (c) => out.contacts.push(c), chat: () => {}, message: () => {}, problem: (x) => out.problems.push(x) },
-      { progress() {} },
-      new AbortController().signal,
-    );
-  } finally {
-    await opened.container.close();
-  }
-  return out;
-}
+const parse = parseSource;
 
 const N = (k: number) => 'Ñ'.repeat(k);
 const spaced = (k: number) => Array.from({ length: k }, () => 'Ñ').join(' ');

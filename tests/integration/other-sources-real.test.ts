@@ -16,13 +16,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Chat, Contact, Message, Problem, SourceInventory } from '../../shared/model/index.js';
+import type { Message, SourceInventory } from '../../shared/model/index.js';
 import { runInventory } from '../../main/engine/pipeline/inventory.js';
 import { discordJson } from '../../main/engine/sources/discord-json.js';
 import { discordPackage } from '../../main/engine/sources/discord-package.js';
 import { mapMessengerMessage, messengerJson } from '../../main/engine/sources/messenger-json.js';
 import { FileContainer } from '../../main/engine/sources/container.js';
-import { formatById, openSource } from '../../main/engine/sources/registry.js';
+import { openSource } from '../../main/engine/sources/registry.js';
+import { parseSource, type ParsedSource } from '../helpers/source-harness.js';
 import { skypeJson } from '../../main/engine/sources/skype-json.js';
 import { slackZip } from '../../main/engine/sources/slack-zip.js';
 
@@ -39,38 +40,9 @@ const MOJIBAKE = real('messenger/messenger_message_1_mojibake.json');
 const asOf = new Date('2026-01-01T00:00:00Z');
 const noProgress = { progress: { report() {} } };
 
-interface Parsed {
-  messages: Message[];
-  chats: Chat[];
-  contacts: Contact[];
-  problems: Problem[];
-  owner?: string;
-  format: string;
-}
+type Parsed = ParsedSource;
 
-async function parse(p: string): Promise<Parsed> {
-  const opened = await openSource(p);
-  if (!opened.container || !opened.detection) throw new Error(`not detected: ${p}`);
-  const out: Parsed = { messages: [], chats: [], contacts: [], problems: [], format: opened.detection.format };
-  try {
-    await formatById(opened.detection.format)!.parse(
-      opened.container,
-      opened.detection,
-      {
-        message: (m) => out.messages.push(m),
-        chat: (c) => out.chats.push(c),
-        contact: (c) => out.contacts.push(c),
-        problem: (x) => out.problems.push(x),
-        owner: (n) => (out.owner = n),
-      },
-      { progress() {} },
-      new AbortController().signal,
-    );
-  } finally {
-    await opened.container.close();
-  }
-  return out;
-}
+const parse = parseSource;
 
 const counts = (s: SourceInventory) => ({
   format: s.format,

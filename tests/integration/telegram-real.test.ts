@@ -15,9 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Chat, Contact, InventoryResult, Message, Problem, SourceInventory } from '../../shared/model/index.js';
+import type { InventoryResult, SourceInventory } from '../../shared/model/index.js';
 import { runInventory } from '../../main/engine/pipeline/inventory.js';
-import { formatById, openSource } from '../../main/engine/sources/registry.js';
+import { parseSource } from '../helpers/source-harness.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const realDir = path.resolve(here, '../../../shared/fixtures/real/telegram');
@@ -29,38 +29,7 @@ const Y2025 = path.join(realDir, 'chat-history-manager__telegram_2025-12__result
 const asOf = new Date('2026-01-01T00:00:00Z');
 const noProgress = { progress: { report() {} } };
 
-interface Parsed {
-  messages: Message[];
-  chats: Chat[];
-  contacts: Contact[];
-  problems: Problem[];
-  owner?: string;
-}
-
-/** Detect through the registry, then parse with the detected format into plain arrays. */
-async function parse(p: string): Promise<Parsed> {
-  const opened = await openSource(p);
-  if (!opened.container || !opened.detection) throw new Error(`not detected: ${p}`);
-  const out: Parsed = { messages: [], chats: [], contacts: [], problems: [] };
-  try {
-    await formatById(opened.detection.format)!.parse(
-      opened.container,
-      opened.detection,
-      {
-        message: (m) => out.messages.push(m),
-        chat: (c) => out.chats.push(c),
-        contact: (c) => out.contacts.push(c),
-        problem: (x) => out.problems.push(x),
-        owner: (n) => (out.owner = n),
-      },
-      { progress() {} },
-      new AbortController().signal,
-    );
-  } finally {
-    await opened.container.close();
-  }
-  return out;
-}
+const parse = parseSource;
 
 const counts = (s: SourceInventory) => ({
   contacts: s.contacts,
