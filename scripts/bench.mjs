@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { option, textOption } from './bench/common.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = path.join(root, '.bench');
@@ -24,24 +25,9 @@ const generator = path.resolve(root, '../shared/tools/gen-telegram.mjs');
 const GOAL_RATIO = 1.0;
 const GOAL_RSS_MB = 200;
 
-function option(name, fallback) {
-  const args = process.argv.slice(2);
-  const i = args.indexOf(`--${name}`);
-  if (i === -1) return fallback;
-  const v = Number(args[i + 1]);
-  if (!Number.isInteger(v) || v <= 0) {
-    console.error(`--${name} needs a positive whole number`);
-    process.exit(2);
-  }
-  return v;
-}
-
 const messages = option('messages', 1_000_000);
 const runs = option('runs', 2);
-const only = (() => {
-  const i = process.argv.indexOf('--only');
-  return i === -1 ? null : process.argv[i + 1];
-})();
+const only = textOption('only');
 if (only !== null && only !== 'telegram' && only !== 'whatsapp' && only !== 'big' && only !== 'matrix') {
   console.error('--only takes telegram, whatsapp, big or matrix');
   process.exit(2);

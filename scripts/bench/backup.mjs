@@ -18,24 +18,13 @@ import { randomFillSync } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleChild, runChild } from './child.mjs';
+import { bundleChild, option, runChild } from './common.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const benchDir = path.join(root, '.bench', 'backup');
 const GOAL_RATIO = 0.7;
 const GOAL_RSS_MB = 200;
 
-function option(name, fallback) {
-  const args = process.argv.slice(2);
-  const i = args.indexOf(`--${name}`);
-  if (i === -1) return fallback;
-  const v = Number(args[i + 1]);
-  if (!Number.isInteger(v) || v <= 0) {
-    console.error(`--${name} needs a positive whole number`);
-    process.exit(2);
-  }
-  return v;
-}
 const mib = option('mib', 1024);
 const runs = option('runs', 2);
 

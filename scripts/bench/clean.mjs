@@ -11,24 +11,13 @@
 import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleChild, runChild } from './child.mjs';
+import { bundleChild, option, runChild } from './common.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const benchDir = path.join(root, '.bench');
 const GOAL_100K_MS = 1000;
 const GOAL_RATIO = 12;
 
-function option(name, fallback) {
-  const args = process.argv.slice(2);
-  const i = args.indexOf(`--${name}`);
-  if (i === -1) return fallback;
-  const v = Number(args[i + 1]);
-  if (!Number.isInteger(v) || v <= 0) {
-    console.error(`--${name} needs a positive whole number`);
-    process.exit(2);
-  }
-  return v;
-}
 const small = option('contacts', 100_000);
 const messages = option('messages', 1_000_000);
 const strict = process.argv.includes('--strict');

@@ -11,30 +11,16 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleChild, runChild } from './child.mjs';
+import { bundleChild, option, runChild, textOption } from './common.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const benchDir = path.join(root, '.bench', 'matrix');
 const GOAL_PER_SECOND = 200;
 const GOAL_RATIO = 1.2;
 
-function option(name, fallback) {
-  const args = process.argv.slice(2);
-  const i = args.indexOf(`--${name}`);
-  if (i === -1) return fallback;
-  const v = Number(args[i + 1]);
-  if (!Number.isInteger(v) || v <= 0) {
-    console.error(`--${name} needs a positive whole number`);
-    process.exit(2);
-  }
-  return v;
-}
 const messages = option('messages', 4000);
 const defaultMessages = option('default-messages', 30);
-const variantArg = (() => {
-  const i = process.argv.indexOf('--variant');
-  return i === -1 ? null : process.argv[i + 1];
-})();
+const variantArg = textOption('variant');
 const concurrencyArg = process.argv.includes('--concurrency') ? option('concurrency', 1) : null;
 const configs =
   variantArg || concurrencyArg

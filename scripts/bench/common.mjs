@@ -1,4 +1,4 @@
-// The bench scripts' child processes: each measured case runs in a fresh Node process (its own heap and peak
+// Shared by the bench scripts: command-line options, and the child processes — each measured case runs in a fresh Node process (its own heap and peak
 // RSS), bundled from a TypeScript entry with esbuild; its last stdout line is a JSON result.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
@@ -31,4 +31,23 @@ export function runChild(child, args, { cwd } = {}) {
     process.exit(1);
   }
   return JSON.parse(r.stdout.trim().split('\n').at(-1));
+}
+
+/** `--name N`: a positive whole number, or `fallback` when absent; anything else ends the bench (exit 2). */
+export function option(name, fallback) {
+  const args = process.argv.slice(2);
+  const i = args.indexOf(`--${name}`);
+  if (i === -1) return fallback;
+  const v = Number(args[i + 1]);
+  if (!Number.isInteger(v) || v <= 0) {
+    console.error(`--${name} needs a positive whole number`);
+    process.exit(2);
+  }
+  return v;
+}
+
+/** `--name VALUE` as text, or null when absent. */
+export function textOption(name) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? null : process.argv[i + 1];
 }
