@@ -324,7 +324,8 @@ export function renderReportJson(m: ReportModel): string {
 /** Writes `pereezd-report-<date>.<lang>.html` and/or `.json` into `outDir` (mode 0600), records it in the audit journal. */
 export async function writeReport(
   m: ReportModel,
-  opts: { outDir: string; lang: ReportLang; format: ReportFormat; configDir?: string },
+  /** `printToPdf`: the host can print (desktop), so the HTML is also written as a PDF beside it. */
+  opts: { outDir: string; lang: ReportLang; format: ReportFormat; configDir?: string; printToPdf?: PrintToPdf },
 ): Promise<string[]> {
   await mkdir(opts.outDir, { recursive: true });
   const stamp = m.generatedAt.replace(/[:.]/g, '-').slice(0, 19);
@@ -333,6 +334,12 @@ export async function writeReport(
     const f = path.join(opts.outDir, `pereezd-report-${stamp}.${opts.lang}.html`);
     await writeFileAtomic(f, renderReportHtml(m, opts.lang), 0o600);
     files.push(f);
+    if (opts.printToPdf) {
+      const pdf = await renderReportPdf(m, opts.lang, opts.printToPdf);
+      const p = f.replace(/\.html$/, '.pdf');
+      await writeFileAtomic(p, Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength), 0o600);
+      files.push(p);
+    }
   }
   if (opts.format !== 'html') {
     const f = path.join(opts.outDir, `pereezd-report-${stamp}.json`);

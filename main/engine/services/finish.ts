@@ -13,8 +13,7 @@ import type { FinishReportOutput, FinishReportView, finishInvoke } from '../../.
 import type { JobKind, ReportChat, ReportModel } from '../../../shared/model/index.js';
 import { buildAnnouncements } from '../finish/announcement.js';
 import { factsFromReport, loadChecklist, tickChecklist, type ChecklistFacts } from '../finish/checklist.js';
-import { writeFileAtomic } from '../backup/age-file.js';
-import { gatherReport, renderReportPdf, writeReport } from '../finish/report.js';
+import { gatherReport, writeReport } from '../finish/report.js';
 import { workIdOf } from './clean-work.js';
 import { createFinishCleanup } from './finish-cleanup.js';
 import { openWithSystem, type OpenFile } from './finish-open.js';
@@ -95,16 +94,12 @@ export function createFinishService(ctx: AreaContext, opts: FinishServiceOptions
         const model = await gatherReport({ configDir, paths, now, onProgress }, signal);
         signal.throwIfAborted();
         progress.report({ done: n - 1, total: n, unit: 'items', current: 'write' });
-        const files = await writeReport(model, { outDir, lang, format: 'both', configDir });
+        // The desktop host can print: then the same HTML is also written as a PDF beside it.
+        const printToPdf = ctx.deps.printToPdf;
+        const files = await writeReport(model, { outDir, lang, format: 'both', configDir, ...(printToPdf ? { printToPdf } : {}) });
         const html = files.find((f) => f.endsWith('.html'))!;
         const json = files.find((f) => f.endsWith('.json'))!;
-        // The desktop host can print: the same HTML as a PDF beside it (checked to be a PDF).
-        let pdf: string | null = null;
-        if (ctx.deps.printToPdf) {
-          const bytes = await renderReportPdf(model, lang, ctx.deps.printToPdf);
-          pdf = html.replace(/\.html$/, '.pdf');
-          await writeFileAtomic(pdf, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0o600);
-        }
+        const pdf = files.find((f) => f.endsWith('.pdf')) ?? null;
         await saveLastReport(configDir, workId, { html, json, pdf, lang, model });
         progress.report({ done: n, total: n, unit: 'items', current: 'write' });
         const output: FinishReportOutput = {
