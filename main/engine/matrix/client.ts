@@ -85,6 +85,8 @@ export interface MatrixClientOptions {
   random?: () => number;
   /** Counts what happened (rate-limited waits, resends), for progress and tests. */
   stats?: ClientStats;
+  /** Told of every 429 with the wait it causes (ms), also when the client then gives up (for the UI). */
+  onRateLimited?: (waitMs: number) => void;
 }
 
 export interface ClientStats {
@@ -250,6 +252,7 @@ export class MatrixClient {
   private readonly log: (line: string) => void;
   private readonly fetchImpl: typeof fetch;
   private readonly random: () => number;
+  private readonly onRateLimited: (waitMs: number) => void;
 
   constructor(o: MatrixClientOptions) {
     this.baseUrl = o.baseUrl.replace(/\/+$/, '');
@@ -262,6 +265,7 @@ export class MatrixClient {
     this.fetchImpl = o.fetchImpl ?? fetch;
     this.random = o.random ?? Math.random;
     this.stats = o.stats ?? newStats();
+    this.onRateLimited = o.onRateLimited ?? (() => {});
   }
 
   /** The same connection acting as another appservice user (?user_id=). */
@@ -341,6 +345,7 @@ export class MatrixClient {
         const header = res.headers.get('retry-after');
         const headerMs = header && /^\d+$/.test(header.trim()) ? Number(header.trim()) * 1000 : header ? Math.max(0, Date.parse(header) - Date.now()) || 0 : 0;
         const wait = Math.min(Math.max(headerMs, retryAfterMs, 100), 10 * 60_000) + Math.floor(this.random() * this.retry.jitterMs);
+        this.onRateLimited(wait);
         if (limited > this.retry.max429) {
           throw new MatrixError('rate-limited', endpoint, `still rate-limited (429 ${errcode ?? ''}) after ${limited} waits`, { status: 429, errcode, attempts: attempt });
         }

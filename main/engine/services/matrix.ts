@@ -142,26 +142,14 @@ export function createMatrixService(ctx: AreaContext, opts: MatrixServiceOptions
   let onLimited: ((ms: number) => void) | null = null;
   let lastLimitMs = 0;
 
-  const baseFetch = opts.fetchImpl ?? fetch;
-  const observedFetch: typeof fetch = async (input, init) => {
-    const res = await baseFetch(input, init);
-    if (res.status === 429) {
-      let ms = 0;
-      const header = res.headers.get('retry-after');
-      if (header && /^\d+$/.test(header.trim())) ms = Number(header.trim()) * 1000;
-      try {
-        const j = (await res.clone().json()) as { retry_after_ms?: unknown };
-        if (typeof j.retry_after_ms === 'number' && Number.isFinite(j.retry_after_ms)) ms = Math.max(ms, j.retry_after_ms);
-      } catch {
-        // not JSON: the header alone
-      }
-      lastLimitMs = ms;
-      onLimited?.(ms);
-    }
-    return res;
+  const rateLimited = (ms: number) => {
+    lastLimitMs = ms;
+    onLimited?.(ms);
   };
   const newClient = (baseUrl: string, extra: { accessToken?: string; userId?: string; deviceId?: string; retry?: Partial<RetryPolicy> } = {}) =>
-    new MatrixClient({ baseUrl, fetchImpl: observedFetch, ...extra, retry: { ...opts.retry, ...extra.retry } });
+    new MatrixClient({
+      baseUrl, ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}), onRateLimited: rateLimited, ...extra, retry: { ...opts.retry, ...extra.retry },
+    });
 
   const session = (): MatrixSession => ({
     signedIn: !!client?.accessToken, homeserver: client?.baseUrl ?? null, userId: client?.userId ?? null, deviceId: client?.deviceId ?? null,
