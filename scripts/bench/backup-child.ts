@@ -21,7 +21,7 @@ if (mode === 'backup') {
   extra = { size: r.size, verified: r.verified?.ok ?? null, steps };
 } else if (mode === 'verify') {
   const [file, idFile] = args as [string, string];
-  const r = await verifyBackup(file, { mode: 'full', identities: parseIdentityFile(readFileSync(idFile, 'utf8')), hashCiphertext: true }, quiet, new AbortController().signal);
+  const r = await verifyBackup(file, { mode: 'full', identities: parseIdentityFile(readFileSync(idFile, 'utf8')) }, quiet, new AbortController().signal);
   if (!r.ok) throw new Error(`verification failed: ${r.problems.join('; ')}`);
   extra = { entries: r.entries.checked };
 } else {

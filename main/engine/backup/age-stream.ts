@@ -133,11 +133,24 @@ function damagedFinal(index: number): AgePayloadError {
 // Writing
 // ---------------------------------------------------------------------------------------------
 
+/** Room for one output batch handed out by someone else (e.g. the hash worker's ring). */
+export interface OutputReservation {
+  view: Uint8Array;
+  /** The first `length` bytes are final (and, for the hash worker, handed to the hash). */
+  commit(length: number): void;
+}
+
 /**
  * Streaming STREAM encryptor. `write` and `end` resolve once what they produced was handed to
  * `sink` (awaited), so the caller's loop is the backpressure. Output batches alternate between
  * two buffers: `sink` may keep using the buffer it is given until its NEXT call resolves (so one
  * write can be in flight while the next batch is sealed), not longer.
+ *
+ * With `reserve`, each batch is sealed straight into room the caller hands out instead (the
+ * hash worker's ring: the ciphertext is hashed where it lies, without a copy); `sink` is then
+ * told the batch is already hashed. Whole chunks of the input are sealed where they lie too:
+ * only the bytes that complete a chunk across two `write` calls, and the last chunk of each
+ * call (it may be the final one), are copied.
  */
 export class PayloadEncryptor {
   private chunk = Buffer.allocUnsafe(CHUNK_SIZE);
@@ -147,17 +160,21 @@ export class PayloadEncryptor {
   private spare: Buffer;
   private outFill = 0;
   private ended = false;
+  private reservation: OutputReservation | null = null;
+  private readonly batchBytes: number;
   plaintextBytes = 0;
   sealedBytes = 0;
 
   constructor(
     private readonly key: Uint8Array,
-    private readonly sink: (data: Buffer) => Promise<void>,
-    private readonly batchChunks = BATCH_CHUNKS,
+    private readonly sink: (data: Buffer, hashed: boolean) => Promise<void>,
+    batchChunks = BATCH_CHUNKS,
+    private readonly reserve?: (length: number) => Promise<OutputReservation>,
   ) {
     if (key.length !== KEY_SIZE) throw new Error('payload key must be 32 bytes');
-    this.out = Buffer.allocUnsafeSlow(batchChunks * SEALED_CHUNK_SIZE);
-    this.spare = Buffer.allocUnsafeSlow(batchChunks * SEALED_CHUNK_SIZE);
+    this.batchBytes = batchChunks * SEALED_CHUNK_SIZE;
+    this.out = reserve ? Buffer.alloc(0) : Buffer.allocUnsafeSlow(this.batchBytes);
+    this.spare = reserve ? Buffer.alloc(0) : Buffer.allocUnsafeSlow(this.batchBytes);
   }
 
   async write(data: Uint8Array): Promise<void> {
@@ -166,8 +183,13 @@ export class PayloadEncryptor {
     while (off < data.length) {
       // A full chunk is sealed only once more data arrives: only then is it known not to be last.
       if (this.fill === CHUNK_SIZE) {
-        this.seal(false);
-        if (this.outFill + SEALED_CHUNK_SIZE > this.out.length) await this.flush();
+        await this.seal(this.chunk, false);
+        this.fill = 0;
+      }
+      // Whole chunks followed by more input: sealed from the input itself.
+      while (this.fill === 0 && data.length - off > CHUNK_SIZE) {
+        await this.seal(data.subarray(off, off + CHUNK_SIZE), false);
+        off += CHUNK_SIZE;
       }
       const n = Math.min(CHUNK_SIZE - this.fill, data.length - off);
       this.chunk.set(data.subarray(off, off + n), this.fill);
@@ -180,26 +202,42 @@ export class PayloadEncryptor {
   async end(): Promise<void> {
     if (this.ended) return;
     this.ended = true;
-    this.seal(true);
+    await this.seal(this.chunk.subarray(0, this.fill), true);
+    this.fill = 0;
     await this.flush();
     this.chunk.fill(0);
   }
 
-  private seal(final: boolean): void {
-    const sealed = this.out.subarray(this.outFill, this.outFill + this.fill + TAG_SIZE);
-    sealChunk(this.key, this.counter, final, this.chunk.subarray(0, this.fill), sealed);
+  /** Seals `plain` as the next chunk into the current batch (flushed when full). */
+  private async seal(plain: Uint8Array, final: boolean): Promise<void> {
+    if (this.reserve && !this.reservation) {
+      this.reservation = await this.reserve(this.batchBytes);
+      const v = this.reservation.view;
+      this.out = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+      this.outFill = 0;
+    }
+    const sealed = this.out.subarray(this.outFill, this.outFill + plain.length + TAG_SIZE);
+    sealChunk(this.key, this.counter, final, plain, sealed);
     this.counter++;
     this.outFill += sealed.length;
     this.sealedBytes += sealed.length;
-    this.fill = 0;
+    if (this.outFill + SEALED_CHUNK_SIZE > this.out.length) await this.flush();
   }
 
   private async flush(): Promise<void> {
     if (this.outFill === 0) return;
     const done = this.out.subarray(0, this.outFill);
+    if (this.reservation) {
+      // The caller's room is handed back (and hashed there); the next batch takes new room.
+      this.reservation.commit(this.outFill);
+      this.reservation = null;
+      this.outFill = 0;
+      await this.sink(done, true);
+      return;
+    }
     [this.out, this.spare] = [this.spare, this.out];
     this.outFill = 0;
-    await this.sink(done);
+    await this.sink(done, false);
   }
 }
 
@@ -366,10 +404,10 @@ export class EncryptedPayload {
     return i === this.chunks - 1 ? this.sealed - i * SEALED_CHUNK_SIZE : SEALED_CHUNK_SIZE;
   }
 
-  private async readSealed(first: number, count: number): Promise<Buffer> {
+  private async readSealed(first: number, count: number, into?: Buffer): Promise<Buffer> {
     let length = 0;
     for (let i = first; i < first + count; i++) length += this.sealedLength(i);
-    const buf = Buffer.allocUnsafe(length);
+    const buf = into && into.length >= length ? into.subarray(0, length) : Buffer.allocUnsafe(length);
     let done = 0;
     const position = this.base + first * SEALED_CHUNK_SIZE;
     while (done < length) {
@@ -411,7 +449,9 @@ export class EncryptedPayload {
 
   /**
    * Chunks `first..last` in order, read in batches. Cached chunks are not read again. `onSealed`
-   * sees the ciphertext of every batch read (for hashing the file while verifying it).
+   * sees the ciphertext of every batch read (for hashing the file while verifying it); the batch
+   * buffer is reused once the caller asks for the chunk after that batch's last, so whoever keeps
+   * ciphertext must copy it before then.
    */
   async *chunksInOrder(
     first = 0,
@@ -428,9 +468,15 @@ export class EncryptedPayload {
     // The next batch is read while the current one is decrypted (read-ahead of one batch).
     type Batch = { at: number; count: number; data: Promise<Buffer> };
     let ahead: Batch | null = null;
+    // Two batch buffers taken in turn (one being read while the other is decrypted): fresh 1 MiB
+    // buffers per batch cost page faults and heap trimming on every batch.
+    const buffers: Buffer[] = [];
+    let turn = 0;
     const startRead = (at: number): Batch => {
       const count = Math.min(BATCH_CHUNKS, last - at + 1);
-      const data = this.readSealed(at, count);
+      if (buffers.length < 2 && count === BATCH_CHUNKS) buffers.push(Buffer.allocUnsafeSlow(BATCH_CHUNKS * SEALED_CHUNK_SIZE));
+      const into = buffers.length === 2 ? buffers[(turn ^= 1)] : undefined;
+      const data = this.readSealed(at, count, into);
       data.catch(() => undefined);
       return { at, count, data };
     };
