@@ -106,8 +106,8 @@ export async function createAgeFile(file: string, recipients: readonly (string |
   // background), so the disk works while we encrypt and the final fsync has little left to do.
   let syncing: Promise<void> = Promise.resolve();
   let unsynced = 0;
-  const sink = async (data: Buffer) => {
-    await hash?.update(data);
+  const sink = async (data: Buffer, hashed = false) => {
+    if (!hashed) await hash?.update(data);
     size += data.length;
     await inFlight;
     unsynced += data.length;
@@ -121,7 +121,12 @@ export async function createAgeFile(file: string, recipients: readonly (string |
     // A failed write surfaces on the next call or at finish; never as an unhandled rejection.
     inFlight.catch(() => undefined);
   };
-  const encryptor = new PayloadEncryptor(head.payloadKey, sink);
+  // With the hash worker, batches are sealed straight into its ring (hashed where they lie) and
+  // written to the file from there. A batch's room comes back round only after the ring wrapped
+  // (several MiB later), while at most one write (the previous batch) is ever in flight: `sink`
+  // awaits it before starting the next.
+  const reserve = hash?.reserve;
+  const encryptor = new PayloadEncryptor(head.payloadKey, sink, undefined, reserve ? (len) => reserve(len) : undefined);
   try {
     await sink(Buffer.concat([head.header, head.nonce]));
   } catch (err) {

@@ -1,4 +1,4 @@
-import { createCipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import {
   sealedSize,
   TAG_SIZE,
 } from './age-stream.js';
+import { HashWorker } from './hash-worker.js';
 
 const EDGE_SIZES = [0, 1, 65535, 65536, 65537, 196608, 5 * 1024 * 1024 + 7];
 
@@ -107,6 +108,47 @@ describe('PayloadEncryptor', () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('PayloadEncryptor sealing into the hash worker\'s ring', () => {
+  it('writes the same bytes as into its own buffers, hashed where they lie, however the input is split', async () => {
+    const worker = new HashWorker();
+    try {
+      for (const [size, pieces] of [
+        [0, []],
+        [CHUNK_SIZE, []],
+        [5 * CHUNK_SIZE + 3, [1, CHUNK_SIZE, 2 * CHUNK_SIZE + 1]],
+        [40 * CHUNK_SIZE + 17, [3 * 1024 * 1024]],
+      ] as [number, number[]][]) {
+        const key = randomBytes(32);
+        const plain = randomBytes(size);
+        const hash = worker.stream();
+        const out: Buffer[] = [];
+        const hashedFlags = new Set<boolean>();
+        const enc = new PayloadEncryptor(
+          key,
+          async (b, hashed) => {
+            hashedFlags.add(hashed);
+            out.push(Buffer.from(b));
+          },
+          undefined,
+          (len) => hash.reserve!(len),
+        );
+        let off = 0;
+        for (const n of [...pieces, size]) {
+          await enc.write(plain.subarray(off, Math.min(size, off + n)));
+          off = Math.min(size, off + n);
+        }
+        await enc.end();
+        const sealed = Buffer.concat(out);
+        expect(sealed.equals(await encrypt(key, plain, pieces)), `${size} bytes`).toBe(true);
+        expect([...hashedFlags]).toEqual([true]);
+        expect(await hash.digest()).toBe(createHash('sha256').update(sealed).digest('hex'));
+      }
+    } finally {
+      await worker.close();
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import { writeZip } from '../../../tests/helpers/zip-writer.js';
 import { BackupError, type BackupProgress, runBackup } from './backup.js';
 import { generateKeyPair, type KeyPair } from './keys.js';
 import { listBackup } from './list.js';
+import { openBackup } from './reader.js';
 import { blobName, chatEntryName } from './manifest.js';
 import { runRestore } from './restore.js';
 import { verifyBackup } from './verify.js';
@@ -77,7 +78,7 @@ describe('runBackup', () => {
     expect(side).toMatchObject({ file: 'main.msgbak', size: readFileSync(out).length, sha256: res.sha256 });
     expect(side.recipients.map((x: { role: string }) => x.role)).toEqual(['keychain', 'recovery']);
     expect(JSON.stringify(side)).not.toContain(k.recipient); // fingerprints only
-    expect(steps).toEqual(['prepare', 'read', 'hash', 'index', 'write', 'verify']);
+    expect(steps).toEqual(['prepare', 'read', 'index', 'hash', 'write', 'verify']);
     expect(readdirSync(staging)).toEqual([]);
   });
 
@@ -125,6 +126,20 @@ describe('runBackup', () => {
     const base = path.basename(chatEntryName('tg:21'), '.jsonl');
     expect(res.files.sort()).toEqual([`${base}/chat.json`, `${base}/media/photos/z1.jpg`, `${base}/messages.jsonl`]);
     expect(readFileSync(path.join(to, base, 'media/photos/z1.jpg')).equals(readFileSync(path.join(dir, 'zip-src/photos/z1.jpg')))).toBe(true);
+    // No other file has the zip's size: it was read once, stored under a number, and the index
+    // (written after the blobs) names that entry and the zip's SHA-256 learnt while writing it.
+    const opened = await openBackup(main.out, [r.identity]);
+    try {
+      const chunks: Buffer[] = [];
+      for await (const c of opened.zip.open('index/attachments.jsonl')) chunks.push(c as Buffer);
+      const rows = Buffer.concat(chunks).toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const inZip = rows.find((x) => x.at === 'archive');
+      expect(inZip).toMatchObject({ archive: sha(readFileSync(zipExport)), archiveBlob: expect.stringMatching(/^blobs\/n\/\d{6}$/), entry: 'photos/z1.jpg' });
+      expect(opened.manifest.entries.find((e) => e.path === inZip.archiveBlob)?.sha256).toBe(inZip.archive);
+      expect(rows.filter((x) => x.at === 'blob').every((x) => x.blob === blobName(x.sha256))).toBe(true);
+    } finally {
+      await opened.close();
+    }
     const two = await runRestore({ file: main.out, to: path.join(dir, 'restore-chat-12'), select: { kind: 'chat', id: 'tg:12' }, identities: [k.identity] }, quiet, live());
     expect(two.files.filter((f) => f.includes('/media/')).sort()).toEqual([
       `${path.basename(chatEntryName('tg:12'), '.jsonl')}/media/files/report.pdf`,
@@ -232,11 +247,17 @@ describe('runBackup refusals and edge cases', () => {
       stagingDir: staging,
     }, live());
     const size = (rel: string) => readFileSync(path.join(folderExport, rel)).length;
-    // result.json is no attachment; of the two files with the same content, the second one is read
-    // to find out that it is the same (shared-copy.jpg sorts before shared.jpg)
-    expect(hashTotals[0]).toBe(size('result.json') + size('photos/shared.jpg'));
+    // Of the two files with the same content, the second one is read first to find out that it is
+    // the same (shared-copy.jpg sorts before shared.jpg); result.json is no attachment, but no
+    // other file has its size, so it is read once too, when written, under a number.
+    expect(hashTotals[0]).toBe(size('photos/shared.jpg'));
     expect(res.manifest.counts).toMatchObject({ originalFiles: 5, blobs: 4 });
     expect(res.verified?.ok).toBe(true);
+    const opened = await openBackup(out, [r.identity]);
+    const m = opened.manifest;
+    await opened.close();
+    const numbered = m.entries.filter((e) => e.path.startsWith('blobs/n/'));
+    expect(numbered).toEqual([{ path: 'blobs/n/000001', size: size('result.json'), sha256: sha(readFileSync(path.join(folderExport, 'result.json'))) }]);
     const to = path.join(dir, 'once-restored');
     await runRestore({ file: out, to, select: { kind: 'all' }, identities: [r.identity] }, quiet, live());
     for (const [rel, bytes] of readTree(folderExport)) expect(readFileSync(path.join(to, 'originals/0-export-folder', rel)).equals(bytes), rel).toBe(true);

@@ -3,15 +3,21 @@
  *
  * 1. Preflight: every path exists, the output does not, the second-copy folder does.
  * 2. The normalised model of each source (pipeline/convert) into a private staging folder.
- * 3. Hash pass: each distinct content becomes one blob, named by its SHA-256. Files whose SHA-256
- *    the convert step already computed (the attachments, most of the bytes of an export) are not
- *    read here: they are read once, when written, and must hash to that value then. The others
- *    (and a second file claiming a hash already taken) get SHA-256 + CRC-32 here, first.
+ * 3. Originals: every file of every source. Files whose SHA-256 the convert step already computed
+ *    (the attachments, most of the bytes of an export) are not read here: they are read once,
+ *    when written, and must hash to that value then. The others are pending.
  * 4. Messages are split per chat; every attachment a message references is located (its blob,
  *    or its entry inside an original zip, which is stored once as a blob itself).
+ *    Hash pass (4b), only for pending files that another file to store has the size of (they may
+ *    be duplicates): SHA-256 + CRC-32 first, stored once under their SHA-256. A pending file no
+ *    other file has the size of cannot be a duplicate: it is read once, when written, under a
+ *    number (`blobs/n/000001`, format 2), its SHA-256 taken on the way. The index files, written
+ *    after the blobs, name each file's entry and hash.
  * 5. Free space is checked, then: sources → ZIP64 writer → age STREAM (sodium-native) →
  *    `<file>.partial`, fsync, rename, fsync of the folder. Memory stays bounded: one file read
- *    buffer, one chunk, the central directory (spilled to staging when large).
+ *    buffer, one chunk, the central directory (spilled to staging when large). SHA-256 runs on
+ *    two worker threads (the plaintext read straight into one's ring, the ciphertext sealed
+ *    straight into the other's), so on two cores hashing and encrypting overlap without copies.
  * 6. The file is read back from disk and fully verified with the file key still in memory (no
  *    keychain needed): every chunk authenticates, every entry matches the manifest's SHA-256.
  *    Only then the side file `<file>.json` (size + SHA-256 of the ciphertext) is written.
@@ -39,7 +45,7 @@ import { VERSION } from '../version.js';
 import { knownFileKey } from './age-header.js';
 import { createAgeFile, fsyncDir, PARTIAL_SUFFIX, writeFileAtomic } from './age-file.js';
 import { sealedSize } from './age-stream.js';
-import { HashWorker } from './hash-worker.js';
+import { HashWorker, type Sha256Stream } from './hash-worker.js';
 import {
   type AttachmentRow,
   BACKUP_FORMAT,
@@ -53,6 +59,7 @@ import {
   type ManifestSource,
   MANIFEST_NAME,
   MODEL,
+  numberedBlobName,
   README_NAME,
   readmeText,
   recipientFingerprint,
@@ -228,6 +235,61 @@ async function* readChunks(file: string, signal: AbortSignal, size = READ_CHUNK)
   }
 }
 
+/**
+ * A file's bytes in order, each block read straight into the hash worker's ring and handed to
+ * `hash` there (no copy on this thread); the next block is read while the caller handles the
+ * current one. A yielded block stays valid until the caller asks for the next one (the ring only
+ * comes back to it several MiB later). Only one such reader may use a worker at a time, and the
+ * caller must not write other records to that worker meanwhile (the reservation for the block
+ * being read holds the ring). Without a ring (small files): read, then `hash.update`.
+ */
+async function* readIntoHash(file: string, hash: Sha256Stream, signal: AbortSignal): AsyncGenerator<Buffer> {
+  if (!hash.reserve) {
+    for await (const b of readChunks(file, signal)) {
+      await hash.update(b);
+      yield b;
+    }
+    return;
+  }
+  const reserve = hash.reserve;
+  const fh = await open(file, 'r');
+  let pos = 0;
+  const start = async () => {
+    const r = await reserve(READ_CHUNK);
+    const read = fh.read(r.view, 0, READ_CHUNK, pos).then(
+      ({ bytesRead }) => bytesRead,
+      (err: unknown) => {
+        r.abort();
+        throw err;
+      },
+    );
+    return { r, read };
+  };
+  let next: Awaited<ReturnType<typeof start>> | null = await start();
+  try {
+    for (;;) {
+      const { r, read } = next!;
+      next = null;
+      const n = await read;
+      if (n === 0) {
+        r.abort();
+        return;
+      }
+      r.commit(n);
+      pos += n;
+      next = await start();
+      signal.throwIfAborted();
+      yield Buffer.from(r.view.buffer, r.view.byteOffset, n);
+    }
+  } finally {
+    if (next) {
+      await next.read.catch(() => undefined);
+      next.r.abort();
+    }
+    await fh.close();
+  }
+}
+
 /** SHA-256 (on the hash worker for big files), CRC-32 and size of a file, streamed. */
 async function measure(abs: string, hashes: HashWorker, sizeHint: number, signal: AbortSignal, onBytes: (n: number) => void): Promise<{ sha256: string; crc32: number; size: number }> {
   const hash = hashes.sha256(sizeHint);
@@ -391,6 +453,17 @@ class ChatSplitter {
   }
 }
 
+/** An original whose content is not known before the write (see step 4b). */
+interface Pending {
+  abs: string;
+  size: number;
+  mtime: Date;
+  /** Known after the hash pass, or after it was written. */
+  sha256: string | null;
+  /** Its blob entry: by SHA-256 when hashed first, else numbered. */
+  entry: string | null;
+}
+
 interface MessageLine {
   chat: string;
   kind?: string;
@@ -448,6 +521,7 @@ export async function runBackup(input: BackupInput, deps: BackupDeps, signal: Ab
   await removeStaleStaging(stagingParent);
   const staging = await mkdtemp(path.join(stagingParent, `${STAGING_PREFIX}${process.pid}-`));
   const hashes = new HashWorker();
+  const cipherHashes = new HashWorker();
   // Staging JSON Lines writers still open (closed without publishing if the backup fails).
   const openWriters = new Set<JsonlWriter>();
   /** Original zips opened to locate attachments inside them. */
@@ -504,7 +578,14 @@ export async function runBackup(input: BackupInput, deps: BackupDeps, signal: Ab
       }
     }
     const blobs = new Map<string, Blob>();
-    const sourceSha: (string | null)[] = sources.map(() => null);
+    /**
+     * Files whose content is not known yet: each is hashed first when another file to store has
+     * its size (it may be a duplicate), else read only once, when written under a number.
+     */
+    const pending: Pending[] = [];
+    /** The pending file of each zip source (attachments inside it refer to it). */
+    const zipPending = new Map<number, number>();
+    // Rows of files still pending name them by `pending`; the index is completed after writing.
     const originalsIndex = writer(path.join(staging, 'originals.jsonl'));
     let hashTotal = originals.reduce((n, o) => n + o.files.reduce((m, f) => m + f.size, 0), 0);
     // Files of a folder export that convert hashed (its attachments): read once, when written.
@@ -513,43 +594,21 @@ export async function runBackup(input: BackupInput, deps: BackupDeps, signal: Ab
       const inv = result.sources[0];
       if (s.kind === 'folder' && inv && inv.attachments > inv.attachmentsMissing) claims.set(s.index, await convertedHashes(path.join(dir, 'messages.jsonl'), signal));
     }
-    const toMeasure = (o: (typeof originals)[number], f: OriginalFile) => {
-      const claim = claims.get(o.source)?.get(f.rel);
-      return claim === undefined || blobs.has(claim) ? null : claim;
-    };
-    let measureTotal = 0;
-    {
-      // What the pass below will read (a second file claiming a taken hash is read too, so counted here as a guess).
-      const claimed = new Set<string>();
-      for (const o of originals) {
-        for (const f of o.files) {
-          const claim = claims.get(o.source)?.get(f.rel);
-          if (claim !== undefined && !claimed.has(claim)) claimed.add(claim);
-          else measureTotal += f.size;
-        }
-      }
-    }
-    report('hash', 0, measureTotal);
-    let hashed = 0;
     let originalFiles = 0;
     for (const o of originals) {
       for (const f of o.files) {
         signal.throwIfAborted();
-        const claim = toMeasure(o, f);
-        if (claim !== null) {
+        originalFiles++;
+        const claim = claims.get(o.source)?.get(f.rel);
+        // A second file claiming a hash already taken is read like the others (and must match).
+        if (claim !== undefined && !blobs.has(claim)) {
           blobs.set(claim, { abs: f.abs, size: f.size, crc32: null, mtime: f.mtime });
-          originalsIndex.write({ source: o.source, path: f.rel, size: f.size, sha256: claim, mtime: f.mtime.toISOString() });
-          originalFiles++;
+          originalsIndex.write({ source: o.source, path: f.rel, size: f.size, sha256: claim, mtime: f.mtime.toISOString(), blob: blobName(claim) });
           continue;
         }
-        const m = await measure(f.abs, hashes, f.size, signal, (n) => {
-          hashed += n;
-          report('hash', hashed, Math.max(hashed, measureTotal), f.abs);
-        });
-        originalsIndex.write({ source: o.source, path: f.rel, size: m.size, sha256: m.sha256, mtime: f.mtime.toISOString() });
-        originalFiles++;
-        if (!blobs.has(m.sha256)) blobs.set(m.sha256, { abs: f.abs, size: m.size, crc32: m.crc32, mtime: f.mtime });
-        if (sources[o.source]!.kind !== 'folder') sourceSha[o.source] = m.sha256;
+        const k = pending.push({ abs: f.abs, size: f.size, mtime: f.mtime, sha256: null, entry: null }) - 1;
+        originalsIndex.write({ source: o.source, path: f.rel, mtime: f.mtime.toISOString(), pending: k });
+        if (sources[o.source]!.kind === 'zip') zipPending.set(o.source, k);
       }
     }
 
@@ -557,6 +616,8 @@ export async function runBackup(input: BackupInput, deps: BackupDeps, signal: Ab
     report('index', 0, null);
     const splitter = new ChatSplitter(staging);
     const attachments = new Map<string, AttachmentRow>();
+    /** Attachments inside an original zip → that zip's pending file. */
+    const inZip = new Map<string, number>();
     const chatStats = new Map<string, { messages: number; events: number; attachments: number }>();
     let referenced = 0;
     let missing = 0;
@@ -595,13 +656,15 @@ export async function runBackup(input: BackupInput, deps: BackupDeps, signal: Ab
           const blob = blobs.get(a.sha256);
           if (blob) {
             attachments.set(a.sha256, { sha256: a.sha256, size: blob.size, refs: 1, at: 'blob' });
-          } else if (s.kind === 'zip' && sourceSha[s.index] && a.path) {
+          } else if (s.kind === 'zip' && zipPending.has(s.index) && a.path) {
             // Inside an original zip (stored once, as that zip): found again there on restore.
             let zip = zips.get(s.index);
             if (!zip) zips.set(s.index, (zip = await openZipContainer(s.path)));
             const st2 = await zip.stat(a.path);
             if (!st2) throw new BackupError(`${s.path}: an attachment (${a.path}) is no longer in the archive; run the backup again`, 'source-changed');
-            attachments.set(a.sha256, { sha256: a.sha256, size: st2.size, refs: 1, at: 'archive', archive: sourceSha[s.index]!, entry: a.path });
+            // The zip's SHA-256 and entry are filled in once it is written.
+            attachments.set(a.sha256, { sha256: a.sha256, size: st2.size, refs: 1, at: 'archive', archive: '', entry: a.path });
+            inZip.set(a.sha256, zipPending.get(s.index)!);
           } else if (s.kind === 'file' && a.path) {
             // An export given as its main file: the media beside it are stored as blobs too, read
             // once, when written (they must still have the SHA-256 convert computed).
@@ -612,7 +675,7 @@ export async function runBackup(input: BackupInput, deps: BackupDeps, signal: Ab
             blobs.set(a.sha256, { abs, size: st2.size, crc32: null, mtime: st2.mtime });
             attachments.set(a.sha256, { sha256: a.sha256, size: st2.size, refs: 1, at: 'blob' });
             // Part of the export as the user has it: restored beside the main file.
-            originalsIndex.write({ source: s.index, path: a.path.replace(/\\/g, '/'), size: st2.size, sha256: a.sha256, mtime: st2.mtime.toISOString() });
+            originalsIndex.write({ source: s.index, path: a.path.replace(/\\/g, '/'), size: st2.size, sha256: a.sha256, mtime: st2.mtime.toISOString(), blob: blobName(a.sha256) });
             originalFiles++;
             hashTotal += st2.size;
           } else {
@@ -625,9 +688,32 @@ export async function runBackup(input: BackupInput, deps: BackupDeps, signal: Ab
     zips.clear();
     await splitter.flushAll();
     done(originalsIndex);
-    const attachmentsIndex = writer(path.join(staging, 'attachments.jsonl'));
-    for (const row of attachments.values()) attachmentsIndex.write(row);
-    done(attachmentsIndex);
+
+    // ---- 4b. the hash pass: only files another file to store has the size of ---------------------
+    // A file no other file has the size of cannot be a duplicate: it is read once, when written
+    // (hashed then, on the hash worker), and stored under a number. The others are hashed first,
+    // so duplicates are stored once (backup.md §5: reading twice is cheaper than undoing a
+    // duplicate in a stream).
+    const sameSize = new Map<number, number>();
+    for (const b of blobs.values()) sameSize.set(b.size, (sameSize.get(b.size) ?? 0) + 1);
+    for (const p of pending) sameSize.set(p.size, (sameSize.get(p.size) ?? 0) + 1);
+    const toHash = pending.filter((p) => sameSize.get(p.size)! > 1);
+    const measureTotal = toHash.reduce((n, p) => n + p.size, 0);
+    report('hash', 0, measureTotal);
+    let hashed = 0;
+    for (const p of toHash) {
+      signal.throwIfAborted();
+      const m = await measure(p.abs, hashes, p.size, signal, (n) => {
+        hashed += n;
+        report('hash', hashed, Math.max(hashed, measureTotal), p.abs);
+      });
+      p.sha256 = m.sha256;
+      p.size = m.size;
+      p.entry = blobName(m.sha256);
+      if (!blobs.has(m.sha256)) blobs.set(m.sha256, { abs: p.abs, size: m.size, crc32: m.crc32, mtime: p.mtime });
+    }
+    const once = pending.filter((p) => p.entry === null);
+    for (const [i, p] of once.entries()) p.entry = numberedBlobName(i + 1);
 
     // Model files merged across sources.
     const merged = { contacts: writer(path.join(staging, 'contacts.jsonl')), chats: writer(path.join(staging, 'chats.jsonl')), problems: writer(path.join(staging, 'problems.jsonl')) };
@@ -691,13 +777,14 @@ export async function runBackup(input: BackupInput, deps: BackupDeps, signal: Ab
       [MODEL.chats, path.join(staging, 'chats.jsonl')],
       [MODEL.problems, path.join(staging, 'problems.jsonl')],
       ...[...new Set([...chats.values()].map((c) => c.entry))].sort().map((e) => [e, splitter.path(e)] as [string, string]),
-      [INDEX.originals, path.join(staging, 'originals.jsonl')],
-      [INDEX.attachments, path.join(staging, 'attachments.jsonl')],
     ];
-    let modelBytes = 0;
+    // The two index files are written after the blobs (they name what only the write learns);
+    // sized here from the staged rows, with room for the hashes and entry names still to come.
+    let modelBytes = Math.ceil((await sizeOf(path.join(staging, 'originals.jsonl'))) * 1.2) + pending.length * 100 + attachments.size * 400;
     for (const [, f] of modelFiles) modelBytes += await sizeOf(f);
-    const blobBytes = [...blobs.values()].reduce((n, b) => n + b.size, 0);
-    const zipEstimate = modelBytes + blobBytes + (modelFiles.length + blobs.size + 2) * 300 + 64 * 1024;
+    const blobBytes = [...blobs.values()].reduce((n, b) => n + b.size, 0) + once.reduce((n, p) => n + p.size, 0);
+    const blobCount = blobs.size + once.length;
+    const zipEstimate = modelBytes + blobBytes + (modelFiles.length + blobCount + 4) * 300 + 64 * 1024;
     const needed = sealedSize(zipEstimate) + 4096;
     const free = await statfs(outDir).then((f) => f.bavail * f.bsize).catch(() => Number.POSITIVE_INFINITY);
     if (free < needed) {
@@ -708,7 +795,9 @@ export async function runBackup(input: BackupInput, deps: BackupDeps, signal: Ab
     // The side file's SHA-256 is taken from the bytes as they are written (on the hash worker);
     // the read-back verification then proves the file on disk is exactly those bytes (every
     // chunk and the header MAC authenticate).
-    const w = await createAgeFile(out, input.recipients.map((r) => r.recipient), { ciphertextHash: hashes.stream() });
+    // On a thread of its own: the plaintext of a blob is read straight into the other worker's
+    // ring while this one hashes the ciphertext (two streams in one ring would wait on each other).
+    const w = await createAgeFile(out, input.recipients.map((r) => r.recipient), { ciphertextHash: cipherHashes.stream() });
     const entries: ManifestEntry[] = [];
     const zip = new ZipWriter((b) => w.write(b), path.join(staging, 'central-directory.bin'));
     const writeTotal = zipEstimate;
@@ -716,7 +805,10 @@ export async function runBackup(input: BackupInput, deps: BackupDeps, signal: Ab
       const r = await zip.add(name, source, { ...opts, signal });
       entries.push({ path: name, size: r.size, sha256: r.sha256 });
       report('write', zip.size, writeTotal, name);
+      return r;
     };
+    const changed = (abs: string, err: unknown) =>
+      err instanceof SourceChangedError ? new BackupError(`${abs}: the file changed while the backup was being made; run the backup again`, 'source-changed', { cause: err }) : err;
     let plaintextSize = 0;
     let fileSize = 0;
     let cipherSha: string | null = null;
@@ -730,17 +822,49 @@ export async function runBackup(input: BackupInput, deps: BackupDeps, signal: Ab
       for (const [sha, b] of blobs) {
         signal.throwIfAborted();
         try {
-          await add(blobName(sha), readChunks(b.abs, signal), {
-            method: 'store',
-            mtime: b.mtime,
-            // Hashed before: checked by size and CRC-32. Not read before: hashed now (on the hash worker) and checked.
-            ...(b.crc32 === null ? { expect: { size: b.size, sha256: sha }, hash: hashes.sha256(b.size) } : { expect: { size: b.size, crc32: b.crc32, sha256: sha } }),
-          });
+          if (b.crc32 !== null) {
+            // Hashed before: checked by size and CRC-32.
+            await add(blobName(sha), readChunks(b.abs, signal), { method: 'store', mtime: b.mtime, expect: { size: b.size, crc32: b.crc32, sha256: sha } });
+          } else {
+            // Not read before: hashed now (read straight into the hash worker's ring) and checked.
+            const h = hashes.sha256(b.size);
+            await add(blobName(sha), readIntoHash(b.abs, h, signal), { method: 'store', mtime: b.mtime, expect: { size: b.size, sha256: sha }, hashedBySource: h });
+          }
         } catch (err) {
-          if (err instanceof SourceChangedError) throw new BackupError(`${b.abs}: the file changed while the backup was being made; run the backup again`, 'source-changed', { cause: err });
-          throw err;
+          throw changed(b.abs, err);
         }
       }
+      for (const p of once) {
+        signal.throwIfAborted();
+        try {
+          // Read only now: its size is checked, its SHA-256 (on the hash worker) recorded.
+          const h = hashes.sha256(p.size);
+          p.sha256 = (await add(p.entry!, readIntoHash(p.abs, h, signal), { method: 'store', mtime: p.mtime, expect: { size: p.size }, hashedBySource: h })).sha256;
+        } catch (err) {
+          throw changed(p.abs, err);
+        }
+      }
+      // The indexes, now that every content has its hash and entry.
+      const finalOriginals = writer(path.join(staging, 'originals.final.jsonl'));
+      for await (const line of lines(path.join(staging, 'originals.jsonl'))) {
+        const row = JSON.parse(line) as { source: number; path: string; size?: number; sha256?: string; mtime: string | null; blob?: string; pending?: number };
+        if (row.pending === undefined) finalOriginals.write(row);
+        else {
+          const p = pending[row.pending]!;
+          finalOriginals.write({ source: row.source, path: row.path, size: p.size, sha256: p.sha256, mtime: row.mtime, blob: p.entry });
+        }
+      }
+      done(finalOriginals);
+      await add(INDEX.originals, createReadStream(path.join(staging, 'originals.final.jsonl'), { highWaterMark: READ_CHUNK }), { method: 'deflate', mtime: created });
+      const attachmentsIndex = writer(path.join(staging, 'attachments.jsonl'));
+      for (const row of attachments.values()) {
+        const k = inZip.get(row.sha256);
+        attachmentsIndex.write(
+          row.at === 'archive' && k !== undefined ? { ...row, archive: pending[k]!.sha256!, archiveBlob: pending[k]!.entry! } : row.at === 'blob' ? { ...row, blob: blobName(row.sha256) } : row,
+        );
+      }
+      done(attachmentsIndex);
+      await add(INDEX.attachments, createReadStream(path.join(staging, 'attachments.jsonl'), { highWaterMark: READ_CHUNK }), { method: 'deflate', mtime: created });
       const manifest: Manifest = {
         format: BACKUP_FORMAT,
         formatVersion: BACKUP_FORMAT_VERSION,
@@ -751,7 +875,7 @@ export async function runBackup(input: BackupInput, deps: BackupDeps, signal: Ab
           sources: sources.length,
           originalFiles,
           originalBytes: hashTotal,
-          blobs: blobs.size,
+          blobs: blobCount,
           blobBytes,
           contacts,
           chats: chats.size,
@@ -772,11 +896,12 @@ export async function runBackup(input: BackupInput, deps: BackupDeps, signal: Ab
       await add(MANIFEST_NAME, Buffer.from(JSON.stringify(manifest, null, 1) + '\n'), { method: 'deflate', mtime: created });
       const end = await zip.finish();
       plaintextSize = end.size;
-      const done = await w.finish();
-      fileSize = done.size;
-      cipherSha = done.sha256;
+      const sealed = await w.finish();
+      fileSize = sealed.size;
+      cipherSha = sealed.sha256;
       // Its work is done: the read-back verification below brings its own thread.
       await hashes.close();
+      await cipherHashes.close();
 
       // ---- 6. verify what is on disk, still under its .partial name --------------------------
       let verified: VerifyReport | null = null;
@@ -852,6 +977,7 @@ export async function runBackup(input: BackupInput, deps: BackupDeps, signal: Ab
       }
     }
     await hashes.close();
+    await cipherHashes.close();
     await rm(staging, { recursive: true, force: true }).catch(() => undefined);
   }
 }

@@ -6,10 +6,16 @@
  *   model/chats.jsonl               one line per chat, with the entry holding its messages
  *   model/problems.jsonl            what the readers reported
  *   model/chats/<id>-<hash>.jsonl   the messages of one chat
- *   index/originals.jsonl           every original file of every source → blob (byte-for-byte restore)
- *   index/attachments.jsonl         every attachment referenced by a message → where its bytes are
  *   blobs/sha256/ab/<hex>           each distinct content once, named by its SHA-256 (STORE)
+ *   blobs/n/<number>                a file no other file has the size of (so no duplicate of
+ *                                   anything): stored under a number, hashed while it is written
+ *                                   (format 2; it spares reading it twice — backup.md §5)
+ *   index/originals.jsonl           every original file of every source → its blob (byte-for-byte restore)
+ *   index/attachments.jsonl         every attachment referenced by a message → where its bytes are
  *   manifest.json                   LAST: counts, sources, chats and {path,size,sha256} of every entry
+ *
+ * Format 1 (still read) had the index before the blobs and only SHA-256 names. Readers find a
+ * content by its SHA-256 through the manifest's entries (`blobIndex`), whatever its name.
  *
  * The manifest and the side file are untrusted when read (anyone with a public key can make a
  * well-formed backup): both are validated with zod before use.
@@ -18,7 +24,9 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 export const BACKUP_FORMAT = 'pereezd-backup';
-export const BACKUP_FORMAT_VERSION = 1;
+export const BACKUP_FORMAT_VERSION = 2;
+/** Format versions this code reads. */
+const FormatVersionSchema = z.union([z.literal(1), z.literal(2)]);
 export const MANIFEST_NAME = 'manifest.json';
 export const README_NAME = 'README.txt';
 export const BACKUP_EXTENSION = '.msgbak';
@@ -39,6 +47,22 @@ const Count = z.number().int().nonnegative();
 export function blobName(sha256: string): string {
   if (!HEX64.test(sha256)) throw new Error(`not a SHA-256: ${sha256}`);
   return `blobs/sha256/${sha256.slice(0, 2)}/${sha256}`;
+}
+
+/** Entry of the `n`-th file stored under a number (see the header). */
+export function numberedBlobName(n: number): string {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`not a blob number: ${n}`);
+  return `blobs/n/${String(n).padStart(6, '0')}`;
+}
+
+/**
+ * Blob entries by the SHA-256 of their content (from the manifest, which lists the hash of every
+ * entry): the first one for each hash. Works for both formats.
+ */
+export function blobIndex(entries: readonly ManifestEntry[]): Map<string, ManifestEntry> {
+  const out = new Map<string, ManifestEntry>();
+  for (const e of entries) if (e.path.startsWith('blobs/') && !out.has(e.sha256)) out.set(e.sha256, e);
+  return out;
 }
 
 /** The SHA-256 a blob entry name claims, or null when the name is not a blob name. */
@@ -118,7 +142,7 @@ export type ManifestCounts = z.infer<typeof ManifestCountsSchema>;
 
 export const ManifestSchema = z.object({
   format: z.literal(BACKUP_FORMAT),
-  formatVersion: z.literal(BACKUP_FORMAT_VERSION),
+  formatVersion: FormatVersionSchema,
   app: z.object({ name: z.string(), version: z.string() }),
   created: z.string(),
   sources: z.array(ManifestSourceSchema),
@@ -137,12 +161,15 @@ export const OriginalRowSchema = z.object({
   size: Count,
   sha256: Sha256Schema,
   mtime: z.string().nullable(),
+  /** The entry holding its bytes (format 2; format 1: always `blobName(sha256)`). */
+  blob: z.string().min(1).optional(),
 });
 export type OriginalRow = z.infer<typeof OriginalRowSchema>;
 
 /** A row of index/attachments.jsonl. */
 export const AttachmentRowSchema = z.discriminatedUnion('at', [
-  z.object({ sha256: Sha256Schema, size: Count, refs: Count, at: z.literal('blob') }),
+  /** `blob`: the entry holding its bytes (format 2). */
+  z.object({ sha256: Sha256Schema, size: Count, refs: Count, at: z.literal('blob'), blob: z.string().min(1).optional() }),
   z.object({
     sha256: Sha256Schema,
     size: Count,
@@ -150,6 +177,8 @@ export const AttachmentRowSchema = z.discriminatedUnion('at', [
     at: z.literal('archive'),
     /** SHA-256 of the original zip (a blob) that holds it. */
     archive: Sha256Schema,
+    /** The entry holding that zip (format 2). */
+    archiveBlob: z.string().min(1).optional(),
     /** Path of the attachment inside that zip, relative to the zip's root folder. */
     entry: z.string().min(1),
   }),
@@ -159,7 +188,7 @@ export type AttachmentRow = z.infer<typeof AttachmentRowSchema>;
 /** `<backup>.json`: the unencrypted side file for the key-less quick check. */
 export const SideFileSchema = z.object({
   format: z.literal(`${BACKUP_FORMAT}-side`),
-  formatVersion: z.literal(BACKUP_FORMAT_VERSION),
+  formatVersion: FormatVersionSchema,
   file: z.string(),
   size: Count,
   sha256: Sha256Schema,
@@ -189,13 +218,14 @@ What is inside:
   model/chats.jsonl          your chats; "entry" names the file with the chat's messages
   model/chats/*.jsonl        the messages of each chat, oldest first as exported
   model/problems.jsonl       what could not be read exactly, with file and line
-  index/originals.jsonl      every file of the exports you backed up: {source, path, size, sha256}
+  index/originals.jsonl      every file of the exports you backed up: {source, path, size, sha256, blob}
   index/attachments.jsonl    where each attachment's bytes are (by SHA-256)
   blobs/sha256/ab/<sha256>   each file content once, named by its SHA-256
+  blobs/n/<number>           a file no other file has the size of, stored under a number
   manifest.json              counts, sources, chats, and size + SHA-256 of every entry
 
-To rebuild an export folder by hand: for each line of index/originals.jsonl copy
-blobs/sha256/<first two hex digits>/<sha256> to <source>/<path>. Pereezd does this for you:
+To rebuild an export folder by hand: for each line of index/originals.jsonl copy the entry
+named in "blob" to <source>/<path> (its SHA-256 must be "sha256"). Pereezd does this for you:
   pereezd restore backup.msgbak --to FOLDER
 `;
 }

@@ -23,7 +23,7 @@ import { moveNoReplace, PARTIAL_SUFFIX } from './age-file.js';
 import {
   type AttachmentRow,
   AttachmentRowSchema,
-  blobName,
+  blobIndex,
   INDEX,
   type ManifestChat,
   type ManifestEntry,
@@ -159,13 +159,14 @@ class AttachmentLocator {
   private readonly archives = new Map<string, ZipContainer>();
   constructor(
     private readonly opened: OpenedBackup,
-    private readonly expected: Map<string, ManifestEntry>,
+    /** Blob entries by the SHA-256 of their content. */
+    private readonly blobs: Map<string, ManifestEntry>,
     private readonly problems: string[],
   ) {}
 
   async open(sha256: string): Promise<{ stream: Readable; size: number } | null> {
-    const direct = this.expected.get(blobName(sha256));
-    if (direct) return { stream: this.opened.zip.open(blobName(sha256)), size: direct.size };
+    const direct = this.blobs.get(sha256);
+    if (direct) return { stream: this.opened.zip.open(direct.path), size: direct.size };
     if (!this.index) {
       this.index = new Map();
       const text = (await readAllStream(this.opened.zip.open(INDEX.attachments))).toString('utf8');
@@ -175,7 +176,8 @@ class AttachmentLocator {
     if (!row || row.at !== 'archive') return null;
     let inner = this.archives.get(row.archive);
     if (!inner) {
-      const info = this.opened.zip.entries().find((e) => e.path === blobName(row.archive));
+      const blob = this.blobs.get(row.archive);
+      const info = blob && this.opened.zip.entries().find((e) => e.path === blob.path);
       if (!info) return null;
       inner = await openZipSource(`${this.opened.file}!/${info.path}`, await storedEntrySource(payloadSource(this.opened.age), info), BACKUP_ZIP_LIMITS);
       this.archives.set(row.archive, inner);
@@ -197,7 +199,8 @@ export async function runRestore(input: RestoreInput, deps: { progress: IProgres
   const problems: string[] = [];
   const out = new TargetWriter(to, signal);
   const expected = new Map(opened.manifest.entries.map((e) => [e.path, e]));
-  const locator = new AttachmentLocator(opened, expected, problems);
+  const blobs = blobIndex(opened.manifest.entries);
+  const locator = new AttachmentLocator(opened, blobs, problems);
   let chat: ManifestChat | undefined;
   try {
     await mkdir(to, { recursive: true });
@@ -271,12 +274,12 @@ export async function runRestore(input: RestoreInput, deps: { progress: IProgres
           problems.push(`${row.path}: refused, it would be written outside its folder`);
           continue;
         }
-        const blob = blobName(row.sha256);
-        if (!expected.has(blob)) {
+        const blob = blobs.get(row.sha256);
+        if (!blob) {
           problems.push(`${row.path}: its content is missing from the backup`);
           continue;
         }
-        await out.write(rel, opened.zip.open(blob, signal), { size: row.size, sha256: row.sha256 }, row.mtime ? new Date(row.mtime) : undefined);
+        await out.write(rel, opened.zip.open(blob.path, signal), { size: row.size, sha256: row.sha256 }, row.mtime ? new Date(row.mtime) : undefined);
         deps.progress.report({ done: out.bytes, total, unit: 'bytes', current: rel });
       }
       for (const e of opened.manifest.entries) {

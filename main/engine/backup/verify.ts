@@ -24,7 +24,7 @@ import { AgeHeaderError } from './age-header.js';
 import { AgePayloadError, CHUNK_SIZE } from './age-stream.js';
 import {
   AttachmentRowSchema,
-  blobName,
+  blobIndex,
   blobNameHash,
   INDEX,
   type Manifest,
@@ -479,18 +479,26 @@ async function readJsonl<T>(opened: OpenedBackup, entry: string, parse: (v: unkn
 /** Every original and every attachment resolves to stored bytes; every chat's file exists. */
 async function checkIndexes(opened: OpenedBackup, expected: Map<string, ManifestEntry>, report: VerifyReport, signal: AbortSignal): Promise<void> {
   for (const c of opened.manifest.chats) if (!expected.has(c.entry)) report.problems.push(`the messages of chat ${c.id} (${c.entry}) are missing`);
+  const blobs = blobIndex(opened.manifest.entries);
   const originals = await readJsonl(opened, INDEX.originals, (v) => OriginalRowSchema.parse(v), report);
   let missingOriginals = 0;
-  for (const o of originals) if (!expected.has(blobName(o.sha256))) missingOriginals++;
+  let misnamed = 0;
+  for (const o of originals) {
+    const blob = blobs.get(o.sha256);
+    if (!blob) missingOriginals++;
+    // The entry a row names for manual recovery (format 2) must hold that content.
+    else if (o.blob !== undefined && expected.get(o.blob)?.sha256 !== o.sha256) misnamed++;
+  }
   if (missingOriginals) report.problems.push(`${missingOriginals} original files have no stored content`);
+  if (misnamed) report.problems.push(`${misnamed} rows of ${INDEX.originals} name an entry that does not hold their content`);
   if (originals.length !== opened.manifest.counts.originalFiles) report.problems.push(`the manifest counts ${opened.manifest.counts.originalFiles} original files, the index lists ${originals.length}`);
   const attachments = await readJsonl(opened, INDEX.attachments, (v) => AttachmentRowSchema.parse(v), report);
   const nested = new Map<string, { entry: string; size: number }[]>();
   let missingAttachments = 0;
   for (const a of attachments) {
     if (a.at === 'blob') {
-      if (!expected.has(blobName(a.sha256))) missingAttachments++;
-    } else if (!expected.has(blobName(a.archive))) missingAttachments++;
+      if (!blobs.has(a.sha256)) missingAttachments++;
+    } else if (!blobs.has(a.archive)) missingAttachments++;
     else {
       let list = nested.get(a.archive);
       if (!list) nested.set(a.archive, (list = []));
@@ -500,7 +508,8 @@ async function checkIndexes(opened: OpenedBackup, expected: Map<string, Manifest
   // Attachments inside original zips: the zip's own directory must list them with that size.
   for (const [archive, list] of nested) {
     signal.throwIfAborted();
-    const info = opened.zip.entries().find((e) => e.path === blobName(archive));
+    const blob = blobs.get(archive);
+    const info = blob && opened.zip.entries().find((e) => e.path === blob.path);
     if (!info) continue;
     try {
       const inner = await openZipSource(`${opened.file}!/${info.path}`, await storedEntrySource(payloadSource(opened.age), info), BACKUP_ZIP_LIMITS);

@@ -61,6 +61,11 @@ export interface ZipAddOptions {
   expect?: { size: number; crc32?: number; sha256?: string };
   /** Where the entry's SHA-256 is computed (e.g. the hash worker); default: in this thread. */
   hash?: Sha256Stream;
+  /**
+   * A hash the source itself already fed with every byte it yields (e.g. read straight into the
+   * hash worker's ring): the writer only takes its digest. Instead of `hash`.
+   */
+  hashedBySource?: Sha256Stream;
   /** Upper bound of the uncompressed size when not known exactly (decides ZIP64 sizes). */
   sizeHint?: number;
   signal?: AbortSignal;
@@ -188,8 +193,9 @@ export class ZipWriter {
 
     // The SHA-256 measured with the CRC-32 is reused; otherwise it is computed on the way.
     const reused = known?.sha256;
-    const offThread = reused ? undefined : options.hash;
-    const hash = reused || offThread ? null : createHash('sha256');
+    const bySource = reused ? undefined : options.hashedBySource;
+    const offThread = reused || bySource ? undefined : options.hash;
+    const hash = reused || bySource || offThread ? null : createHash('sha256');
     let crc = 0;
     let size = 0;
     let compressed = 0;
@@ -216,7 +222,7 @@ export class ZipWriter {
     } else {
       for await (const b of tapped()) await out(b);
     }
-    const sha256 = reused ?? (offThread ? await offThread.digest() : hash!.digest('hex'));
+    const sha256 = reused ?? (bySource ? await bySource.digest() : offThread ? await offThread.digest() : hash!.digest('hex'));
     crc >>>= 0;
     if (expect && size !== expect.size) throw new SourceChangedError(name, `${size} bytes instead of ${expect.size}`);
     if (known) {
