@@ -59,7 +59,7 @@ const typedKey = z.string().min(1).max(512);
  * list), `counters.stageDone` and `counters.stageTotal` (-1 while unknown) beside one growing
  * `done` of `total` for the whole backup.
  */
-export const BACKUP_STAGES = ['prepare', 'read', 'hash', 'index', 'write', 'verify', 'copy'] as const;
+export const BACKUP_STAGES = ['prepare', 'read', 'index', 'hash', 'write', 'verify', 'copy'] as const;
 export type BackupStage = (typeof BACKUP_STAGES)[number];
 
 export const KeychainProblemSchema = z.enum(['no-session', 'no-service', 'locked', 'denied', 'failed']);

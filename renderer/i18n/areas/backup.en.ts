@@ -92,7 +92,7 @@ export const backupEn = {
   stage: {
     prepare: 'Getting ready…',
     read: 'Reading your exports…',
-    hash: 'Fingerprinting every file (SHA-256)…',
+    hash: 'Looking for duplicate files (SHA-256)…',
     index: 'Sorting messages by chat…',
     write: 'Encrypting and writing the backup…',
     verify: 'Reading the backup back and checking every file…',
