@@ -59,6 +59,8 @@ const defaultIo = (): CliIo => ({ stdout: process.stdout, stderr: process.stderr
 /** Where the public backup keys live (never a secret). */
 export { configDir } from '../engine/config-dir.js';
 import { configDir } from '../engine/config-dir.js';
+import { recordBackup } from '../engine/finish/hooks.js';
+import { catalogRecordOf, createBackupCatalog } from '../engine/services/backup-catalog.js';
 
 /** 1234567 → "1.2 MB" (binary multiples, as file managers show on Linux). */
 export function humanSize(n: number): string {
@@ -218,6 +220,7 @@ async function backupCmd(args: ParsedArgs, io: CliIo, signal: AbortSignal): Prom
     );
   }
   const progress = progressPrinter(io);
+  const started = performance.now();
   try {
     const r = await runBackup(
       { paths: args.positionals, out, recipients: setup.recipients, options, ...(args.values.get('--copy-to') ? { copyTo: args.values.get('--copy-to')! } : {}) },
@@ -225,6 +228,14 @@ async function backupCmd(args: ParsedArgs, io: CliIo, signal: AbortSignal): Prom
       signal,
     );
     progress.end();
+    // Like the app's backups: in the catalogue (the Backup step lists it) and the audit journal (the report).
+    const cfg = configDir(io.env);
+    const record = catalogRecordOf(r, setup.recipients, new Date().toISOString());
+    await createBackupCatalog(cfg).update((cat) => {
+      cat.backups = cat.backups.filter((b) => b.file !== r.file);
+      cat.backups.push(record);
+    });
+    await recordBackup(cfg, r, Math.round((performance.now() - started) / 100) / 10);
     const c = r.manifest.counts;
     io.stdout.write(
       `Backup written and verified: ${r.file} (${mb(r.size)})\n` +

@@ -13,6 +13,7 @@ import { applyImport, IdentityMapError, identityMapPath, parseIdentityMapImport,
 import { parseDecisions, type ParsedDecisions } from '../engine/clean/merge-log.js';
 import { defaultRegion, isRegion } from '../engine/clean/phone.js';
 import { configDir } from '../engine/config-dir.js';
+import { recordCliClean } from '../engine/finish/cli-runs.js';
 import type { IProgress } from '../engine/progress.js';
 import { parseArgs, sourceOptions, UsageError } from './args.js';
 import { humanSize } from './backup.js';
@@ -226,6 +227,7 @@ export async function cleanCommand(argv: readonly string[], usage: string): Prom
     }
   }
   const progress = cleanProgress();
+  const started = performance.now();
   try {
     const r = await runClean(
       {
@@ -236,6 +238,8 @@ export async function cleanCommand(argv: readonly string[], usage: string): Prom
       controller.signal,
     );
     progress.end();
+    // Recorded for `pereezd report PATH...` (and for `pereezd upload` of this output folder).
+    await recordCliClean(configDir(process.env), { paths: a.paths, outDir: a.out, excludedChats: a.exclude, seconds: Math.round((performance.now() - started) / 100) / 10 }, r);
     process.stdout.write(formatCleanSummary(r));
     for (const p of r.problems) if (p.severity !== 'info') process.stderr.write(`${p.severity}: ${p.message}\n`);
     return (r.sources ?? []).some((s) => s.format !== null) ? 0 : 1;

@@ -16,6 +16,9 @@ import { matrixKeychain, SignInError, signIn } from '../engine/matrix/session.js
 import { runUpload, UploadError, type UploadInput } from '../engine/matrix/upload.js';
 import { runVerifyTarget } from '../engine/matrix/verify-target.js';
 import type { IProgress } from '../engine/progress.js';
+import { configDir } from '../engine/config-dir.js';
+import { workIdOfModel } from '../engine/finish/cli-runs.js';
+import { recordUpload, recordVerifyTarget } from '../engine/finish/hooks.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
 import { readHidden } from './backup.js';
 
@@ -190,9 +193,22 @@ export async function uploadCommand(cmd: 'upload' | 'verify-target', argv: strin
         await signIn({ homeserver: baseUrl, userId, password: () => askPassword(io, userId), stateDir: input.journalDir, store: io.store, client: { log }, signal: controller.signal })
       ).client;
     }
+    // A `pereezd clean` output recorded on this computer: the result goes to that source set's report.
+    const cfg = configDir(io.env);
+    const workId = input.models.length === 1 ? await workIdOfModel(cfg, input.models[0]!) : null;
+    const forReport = (what: string) =>
+      io.stderr.write(
+        workId
+          ? `${what} recorded for "pereezd report" (the sources cleaned into ${input.models[0]})
+`
+          : `${what} not recorded for "pereezd report": ${input.models.length === 1 ? 'this folder is not a "pereezd clean" output made on this computer' : 'several model folders were given'}
+`,
+      );
     if (cmd === 'upload') {
       const r = await runUpload(input, { client, progress, log }, controller.signal);
       progress.end();
+      if (workId) await recordUpload(cfg, workId, r, baseUrl);
+      forReport('upload');
       if (args.flags.has('--json')) io.stdout.write(`${JSON.stringify(r)}\n`);
       else {
         io.stdout.write(
@@ -208,6 +224,8 @@ export async function uploadCommand(cmd: 'upload' | 'verify-target', argv: strin
     }
     const v = await runVerifyTarget({ ...input, resend: args.flags.has('--resend'), checkMedia: !args.flags.has('--no-media') }, { client, progress, log }, controller.signal);
     progress.end();
+    if (workId) await recordVerifyTarget(cfg, workId, v, baseUrl);
+    forReport('read-back');
     if (args.flags.has('--json')) io.stdout.write(`${JSON.stringify(v)}\n`);
     else {
       const t = v.totals;

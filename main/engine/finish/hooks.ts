@@ -24,7 +24,8 @@ export async function auditSafe(configDir: string, entry: AuditEntry): Promise<v
   }
 }
 
-async function saveJson(configDir: string, workId: string, name: string, value: unknown): Promise<string> {
+/** Writes `<configDir>/finish/<workId>/<name>` (0600, atomically); returns its path. */
+export async function saveJson(configDir: string, workId: string, name: string, value: unknown): Promise<string> {
   const dir = finishDir(configDir, workId);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, name);

@@ -261,12 +261,14 @@ export function isNothingLost(m: ReportModel): boolean {
 }
 
 /** The most recent Clean run in `<configDir>/clean/*` (by run.json's finishedAt). */
-async function latestWork(configDir: string): Promise<{ workId: string; rec: RunRecord } | null> {
-  const root = path.join(configDir, 'clean');
-  let best: { workId: string; rec: RunRecord } | null = null;
-  for (const name of await readdir(root).catch(() => [] as string[])) {
-    const rec = await readJson<RunRecord>(path.join(root, name, 'run.json'));
-    if (rec?.run?.finishedAt && (!best || rec.run.finishedAt > best.rec.run.finishedAt)) best = { workId: name, rec };
+/** The source set cleaned last: by the app (`clean/<id>/run.json`) or by `pereezd clean` (`finish/<id>/clean-run.json`). */
+async function latestWork(configDir: string): Promise<{ workId: string; rec: RunRecord & { outDir?: string } } | null> {
+  let best: { workId: string; rec: RunRecord & { outDir?: string } } | null = null;
+  for (const [root, file] of [[path.join(configDir, 'clean'), 'run.json'], [path.join(configDir, 'finish'), 'clean-run.json']] as const) {
+    for (const name of await readdir(root).catch(() => [] as string[])) {
+      const rec = await readJson<RunRecord & { outDir?: string }>(path.join(root, name, file));
+      if (rec?.run?.finishedAt && (!best || rec.run.finishedAt > best.rec.run.finishedAt)) best = { workId: name, rec };
+    }
   }
   return best;
 }
@@ -283,10 +285,12 @@ export interface GatherOptions {
 /** Finds every input in the config folder and builds the report. */
 export async function gatherReport(opts: GatherOptions, signal: AbortSignal = new AbortController().signal): Promise<ReportModel> {
   let workId: string | null = null;
-  let rec: RunRecord | null = null;
+  let rec: (RunRecord & { outDir?: string }) | null = null;
   if (opts.paths?.length) {
     workId = workIdOf(opts.paths);
-    rec = (await readJson<RunRecord>(path.join(opts.configDir, 'clean', workId, 'run.json'))) ?? (await readJson<RunRecord>(path.join(finishDir(opts.configDir, workId), 'clean-run.json')));
+    rec =
+      (await readJson<RunRecord>(path.join(opts.configDir, 'clean', workId, 'run.json'))) ??
+      (await readJson<RunRecord & { outDir?: string }>(path.join(finishDir(opts.configDir, workId), 'clean-run.json')));
   } else {
     const l = await latestWork(opts.configDir);
     if (l) ({ workId, rec } = l);
@@ -298,7 +302,13 @@ export async function gatherReport(opts: GatherOptions, signal: AbortSignal = ne
     return { path: p, format: s?.format ?? null, counts: s ? { contacts: s.contacts, chats: s.chats, messages: s.messages, problems: s.problems } : null };
   });
   // After clean-up the working folder is gone; its accounting was kept in finish/<workId>/clean-accounting.json.
-  const cleanDir = workId && existsSync(path.join(opts.configDir, 'clean', workId, 'accounting.json')) ? path.join(opts.configDir, 'clean', workId) : null;
+  // `pereezd clean` wrote to its --out folder (recorded in its run record).
+  const cleanDir =
+    workId && existsSync(path.join(opts.configDir, 'clean', workId, 'accounting.json'))
+      ? path.join(opts.configDir, 'clean', workId)
+      : typeof rec?.outDir === 'string' && existsSync(path.join(rec.outDir, 'accounting.json'))
+        ? rec.outDir
+        : null;
   const keptAccounting = !cleanDir && workId ? path.join(finishDir(opts.configDir, workId), 'clean-accounting.json') : null;
   const fin = workId ? finishDir(opts.configDir, workId) : null;
   const catalog = await createBackupCatalog(opts.configDir).read();

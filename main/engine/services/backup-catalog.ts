@@ -11,6 +11,8 @@ import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../backup/age-file.js';
+import type { BackupResult, RecipientRole } from '../backup/backup.js';
+import { recipientFingerprint } from '../backup/manifest.js';
 
 const Iso = z.string().min(1).max(64);
 const Count = z.number().int().nonnegative();
@@ -98,4 +100,27 @@ export function createBackupCatalog(configDir: string): BackupCatalog {
 /** The record of `file` (a backup, or one of its copies: then the backup it is a copy of). */
 export function findRecord(c: Catalog, file: string): CatalogRecord | undefined {
   return c.backups.find((b) => b.file === file) ?? c.backups.find((b) => b.copies.some((x) => x.file === file));
+}
+
+/** The catalogue record of a backup just written (by the app or by `pereezd backup`), with its copy if one was made. */
+export function catalogRecordOf(r: BackupResult, recipients: readonly { recipient: string; role: RecipientRole }[], at: string): CatalogRecord {
+  const c = r.manifest.counts;
+  const fp = (role: RecipientRole) => {
+    const x = recipients.find((k) => k.role === role);
+    return x ? recipientFingerprint(x.recipient) : null;
+  };
+  return {
+    file: r.file,
+    sideFile: r.sideFile,
+    created: r.manifest.created,
+    size: r.size,
+    sha256: r.sha256,
+    counts: { sources: c.sources, originalFiles: c.originalFiles, contacts: c.contacts, chats: c.chats, messages: c.messages, attachments: c.attachments.referenced },
+    opensWith: recipients.map((x) => x.role),
+    recoveryFingerprint: fp('recovery'),
+    keychainFingerprint: fp('keychain'),
+    verified: { written: r.verified?.ok ? at : null, quick: null, full: null, sample: null },
+    recoveryTestedAt: null,
+    copies: r.copy ? [{ file: r.copy.file, sideFile: r.copy.sideFile, verifiedAt: at }] : [],
+  };
 }
