@@ -284,6 +284,30 @@ describe('runBackup refusals and edge cases', () => {
     expect(readdirSync(staging)).toEqual([]);
   });
 
+  it('fails, leaving nothing, when a file read only once (no other has its size) shrinks before it is written', async () => {
+    const folder = path.join(dir, 'shrinking');
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, 'notes.bin'), randomBytes(300_000));
+    const out = path.join(dir, 'shrinking.msgbak');
+    let cut = false;
+    const p = runBackup({ paths: [folder], out, recipients: [{ recipient: r.recipient, role: 'recovery' }] }, {
+      progress: {
+        report: (x) => {
+          // The first entries (README, model) are written before the blobs.
+          if (x.step === 'write' && !cut) {
+            cut = true;
+            writeFileSync(path.join(folder, 'notes.bin'), randomBytes(1000));
+          }
+        },
+      },
+      stagingDir: staging,
+    }, live());
+    await expect(p).rejects.toMatchObject({ code: 'source-changed', message: expect.stringMatching(/notes\.bin: the file changed while the backup was being made/) });
+    expect(cut).toBe(true);
+    expect(readdirSync(dir).filter((n) => n.startsWith('shrinking.msgbak'))).toEqual([]);
+    expect(readdirSync(staging)).toEqual([]);
+  });
+
   it('leaves nothing when cancelled midway (no backup, no .partial, no staging)', async () => {
     const controller = new AbortController();
     const big = path.join(dir, 'big');
