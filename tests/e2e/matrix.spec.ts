@@ -97,6 +97,15 @@ test('Connect → Pilot → Upload against a real Synapse: wrong password said, 
   await expect(owner.getByRole('alert')).toContainText('@name:example.org');
   await owner.getByTestId('person-input').press('Escape');
   await expect(owner).toHaveAttribute('data-account', '');
+  // "This is me" maps a person to the signed-in account (a WhatsApp export does not say who made it); Clear undoes it.
+  const other = page.locator('[data-testid="person-row"][data-account=""]').filter({ has: page.getByTestId('person-me') }).first();
+  const otherName = await other.getAttribute('data-name');
+  await other.getByTestId('person-me').click();
+  const same = page.locator('[data-testid="person-row"]').filter({ has: page.getByText(otherName!, { exact: true }) });
+  await expect(same).toHaveAttribute('data-account', ivan.userId);
+  await expect(same.getByTestId('person-account')).toHaveText(ivan.userId);
+  await same.getByTestId('person-clear').click();
+  await expect(same).toHaveAttribute('data-account', '');
   await screenshot(page, testInfo, 'matrix-connect-en');
 
   // ---- Pilot --------------------------------------------------------------------------------------

@@ -94,6 +94,8 @@ export const matrixEn = {
     none: 'Nobody matches.',
     noName: '(no name)',
     you: 'you',
+    thisIsMe: 'This is me',
+    thisIsMeHint: 'Your messages under this name are sent as {{account}}',
     facts: 'messages: {{messages}} · chats: {{chats}} · {{networks}}',
     suggested: {
       email: 'Found by e-mail:',

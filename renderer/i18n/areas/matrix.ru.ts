@@ -96,6 +96,8 @@ export const matrixRu: typeof matrixEn = {
     none: 'Никто не подходит.',
     noName: '(без имени)',
     you: 'вы',
+    thisIsMe: 'Это я',
+    thisIsMeHint: 'Ваши сообщения под этим именем будут отправлены от {{account}}',
     facts: 'сообщений: {{messages}}, чатов: {{chats}} · {{networks}}',
     suggested: {
       email: 'Найден по почте:',

@@ -35,6 +35,8 @@ export function PeopleList({ sources }: { sources: MatrixSources }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const signedIn = useMatrixStore((s) => !!s.session?.signedIn);
+  /** The signed-in account: "This is me" maps a person to it (exports such as WhatsApp's do not say who exported them). */
+  const me = useMatrixStore((s) => (s.session?.signedIn ? s.session.userId : null));
   const version = useMatrixStore((s) => s.peopleVersion);
   const [query, setQuery] = useState('');
   const deferredQuery = useDeferredValue(query);
@@ -219,6 +221,11 @@ export function PeopleList({ sources }: { sources: MatrixSources }) {
                           {person.mappable && (
                             <button type="button" className="button button--small" data-testid="person-set" onClick={() => setEditing({ id: person.id, draft: person.suggestion?.account ?? person.candidates[0] ?? '', invalid: false })}>
                               {person.suggestion ? t('matrix.people.change') : t('matrix.people.set')}
+                            </button>
+                          )}
+                          {person.mappable && me && !person.self && person.suggestion?.account !== me && (
+                            <button type="button" className="button button--small button--quiet" data-testid="person-me" disabled={saving === person.id} title={t('matrix.people.thisIsMeHint', { account: me })} onClick={() => save(person, me)}>
+                              {t('matrix.people.thisIsMe')}
                             </button>
                           )}
                         </div>
