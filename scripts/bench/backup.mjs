@@ -9,13 +9,15 @@
 //                `age -e` is printed too;
 //   (b) verify:  our full verification (decrypt every chunk, SHA-256 of every entry) next to
 //                `age -d` of the age file to /dev/null;
-//   (c) for information: backup with its read-back verification, as the app and CLI run it.
+//   (c) for information: backup with its read-back verification, as the app and CLI run it;
+//   (d) for information: a folder of many small files (--small-files N, default 20 000, 100 B–60 KB
+//       each, random), next to `tar -c | age -e` of the same folder + fsync: the cost per file.
 // `sync` runs before every timed step, so write-back of the previous step does not bleed into it.
 // Each of ours runs in its own child process reporting process.resourceUsage().maxRSS. Prints
 // throughput, the ratio ours/age (goal ≥ 0.7×) and peak RSS (goal ≤ 200 MB); exits 1 on a miss.
 import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleChild, option, runChild } from './common.mjs';
@@ -27,6 +29,7 @@ const GOAL_RSS_MB = 200;
 
 const mib = option('mib', 1024);
 const runs = option('runs', 2);
+const smallFiles = option('small-files', 20000);
 
 if (spawnSync('age', ['--version']).status !== 0) {
   console.error('the age CLI is needed for the comparison (Debian package `age`)');
@@ -107,9 +110,50 @@ console.log(row('pereezd backup, no read-back (fsync)', best.backup, best.ageESy
 console.log(row('age -d (Go, reference)', best.ageD));
 console.log(row('pereezd verify --full', best.verify, best.ageD, rss.verify));
 console.log(row('pereezd backup + read-back verify', best.backupVerified, best.ageESync, rss.backupVerified));
+// (d) Many small files.
+const smallDir = path.join(benchDir, `small-${smallFiles}`);
+if (!existsSync(path.join(smallDir, '.complete'))) {
+  console.log(`generating ${smallFiles} small files → ${path.relative(root, smallDir)} …`);
+  rmSync(smallDir, { recursive: true, force: true });
+  mkdirSync(smallDir, { recursive: true });
+  let seed = 12345;
+  const next = () => ((seed = (seed * 1103515245 + 12345) >>> 0) % 59_901) + 100;
+  for (let i = 0; i < smallFiles; i++) {
+    const b = Buffer.allocUnsafe(next());
+    randomFillSync(b);
+    writeFileSync(path.join(smallDir, `f${String(i).padStart(6, '0')}.bin`), b);
+  }
+  writeFileSync(path.join(smallDir, '.complete'), '');
+}
+let smallBytes = 0;
+for (const f of readdirSync(smallDir)) smallBytes += statSync(path.join(smallDir, f)).size;
+const tarAge = path.join(benchDir, 'small.tar.age');
+const smallOut = path.join(benchDir, 'small.msgbak');
+const small = { ours: Infinity, tarAge: Infinity, rss: 0 };
+for (let run = 0; run < runs; run++) {
+  for (const f of [smallOut, `${smallOut}.json`, tarAge]) rmSync(f, { force: true });
+  sync();
+  const b = ours('backup', smallDir, smallOut, recipient, '0');
+  small.ours = Math.min(small.ours, b.ms);
+  small.rss = Math.max(small.rss, b.maxRssMB);
+  sync();
+  const t0 = performance.now();
+  const r = spawnSync('sh', ['-c', `tar -cf - -C "${smallDir}" . | age -e -r ${recipient} -o "${tarAge}" && sync "${tarAge}"`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) process.exit(1);
+  small.tarAge = Math.min(small.tarAge, performance.now() - t0);
+}
+for (const f of [smallOut, `${smallOut}.json`, tarAge]) rmSync(f, { force: true });
+const smallMiB = smallBytes / 1048576;
+console.log(`\n${smallFiles} small files (${smallMiB.toFixed(0)} MiB), best of ${runs} runs`);
+console.log(`${'tar -c | age -e + fsync'.padEnd(34)} ${(small.tarAge / 1000).toFixed(2).padStart(7)} s ${(smallMiB / (small.tarAge / 1000)).toFixed(0).padStart(6)} MiB/s`);
+console.log(
+  `${'pereezd backup, no read-back'.padEnd(34)} ${(small.ours / 1000).toFixed(2).padStart(7)} s ${(smallMiB / (small.ours / 1000)).toFixed(0).padStart(6)} MiB/s   ${(small.tarAge / small.ours).toFixed(2)}× tar|age   peak RSS ${small.rss.toFixed(0)} MB (for information)`,
+);
+
 const results = {
   mib,
   runs,
+  smallFiles: { files: smallFiles, bytes: smallBytes, seconds: +(small.ours / 1000).toFixed(3), tarAgeSeconds: +(small.tarAge / 1000).toFixed(3), ratio: +(small.tarAge / small.ours).toFixed(3), peakRssMB: Math.round(small.rss) },
   seconds: Object.fromEntries(Object.entries(best).map(([k, v]) => [k, +(v / 1000).toFixed(3)])),
   ratio: {
     backup: +(best.ageESync / best.backup).toFixed(3),

@@ -262,7 +262,17 @@ class EntryCheck {
       if (this.count(data)) await this.hash.update(data);
       return;
     }
-    if (!this.inflater.write(data)) await Promise.race([once(this.inflater, 'drain'), once(this.inflater, 'close')]);
+    if (!this.inflater.write(data)) {
+      // Whichever comes first; the other wait is withdrawn (left waiting, each backpressure added two listeners for good).
+      const stop = new AbortController();
+      const waits = [once(this.inflater, 'drain', { signal: stop.signal }), once(this.inflater, 'close', { signal: stop.signal })];
+      for (const w of waits) w.catch(() => undefined);
+      try {
+        await Promise.race(waits);
+      } finally {
+        stop.abort();
+      }
+    }
   }
 
   /** Problems with this entry (empty when it is intact). */
