@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileContainer, FolderContainer, safeJoin } from './container.js';
+import { FileContainer, FolderContainer, safeJoin, statMany } from './container.js';
 
 describe('FolderContainer', () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'pereezd-container-'));
@@ -25,6 +25,22 @@ describe('FolderContainer', () => {
     ]);
     expect((await c.listAll(1)).length).toBe(1);
     expect((await c.list()).map((e) => e.path)).toEqual(['users.json']);
+  });
+
+  it('stats many files in batches (the event loop gets turns), null for what is gone; lstat does not follow links', async () => {
+    const many = mkdtempSync(path.join(os.tmpdir(), 'pereezd-statmany-'));
+    const names = Array.from({ length: 1300 }, (_, i) => path.join(many, `f${i}`));
+    names.forEach((n, i) => writeFileSync(n, Buffer.alloc(i % 7)));
+    let turns = 0;
+    const ticking = setInterval(() => turns++, 0);
+    const stats = await statMany([...names, path.join(many, 'missing')]);
+    clearInterval(ticking);
+    expect(stats.map((s) => s?.size ?? null)).toEqual([...names.map((_, i) => i % 7), null]);
+    expect(turns).toBeGreaterThan(0); // 1301 paths = 3 batches: timers ran in between
+    const [viaLink] = await statMany([path.join(root, 'secret-link.txt')], { lstat: true });
+    expect(viaLink?.isSymbolicLink()).toBe(true);
+    const [followed] = await statMany([path.join(root, 'secret-link.txt')]);
+    expect(followed?.isFile()).toBe(true);
   });
 
   it('links media by cached directory listings and refuses paths that escape the root', async () => {
