@@ -166,6 +166,41 @@ export interface CopyJobOutput {
   sha256: string;
 }
 
+/** What to take out of a backup. */
+export const RestoreSelectSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('all') }).strict(),
+  z.object({ kind: z.literal('contacts') }).strict(),
+  z.object({ kind: z.literal('chat'), id: z.string().min(1).max(4096) }).strict(),
+]);
+export type RestoreSelect = z.infer<typeof RestoreSelectSchema>;
+
+/** What a backup holds (from its manifest), to choose what to restore. Titles are untrusted text. */
+export interface BackupContents {
+  file: string;
+  created: string;
+  counts: { sources: number; originalFiles: number; originalBytes: number; contacts: number; chats: number; messages: number; attachments: number };
+  chats: { id: string; title: string | null; type: string; messages: number; attachments: number }[];
+  openedWith: 'keychain' | 'recovery';
+}
+
+/** `output` of a finished restore job. */
+export interface RestoreJobOutput {
+  file: string;
+  /** The new folder everything was written into. */
+  to: string;
+  select: RestoreSelect['kind'];
+  /** The chat restored (select 'chat'): its title as the backup has it. */
+  chatTitle: string | null;
+  files: number;
+  bytes: number;
+  /** What could not be restored (plain English, helpdesk detail), at most 20, and how many. */
+  problems: string[];
+  problemCount: number;
+}
+
+/** Why a key did not open a backup. */
+type KeyRefusal = { ok: false; reason: 'needs-key'; keychain: KeychainState } | { ok: false; reason: 'not-a-key' | 'typo' | 'wrong-key' | 'missing' };
+
 export const backupInvoke = {
   /** Keychain reachable? Keys set up? Which backups exist, which checks passed, what is running. */
   'backup:status': { req: z.object({}).strict(), res: shape<BackupStatus>() },
@@ -239,6 +274,22 @@ export const backupInvoke = {
       | { ok: false; reason: 'needs-key'; keychain: KeychainState }
       | { ok: false; reason: 'not-a-key' | 'typo' | 'wrong-key' | 'missing' }
     >(),
+  },
+  /**
+   * What a backup holds (its chats, counts), read from its manifest: a few chunks at its end. Opened
+   * with the keychain key, or `key` (the recovery key) when given.
+   */
+  'backup:contents': {
+    req: z.object({ file: BackupFilePathSchema, key: typedKey.optional() }).strict(),
+    res: shape<{ ok: true; contents: BackupContents } | KeyRefusal>(),
+  },
+  /**
+   * Restores everything (the exports byte for byte, the model), the contacts only, or one chat into a
+   * NEW folder made inside `into` (which must exist); nothing that exists is ever replaced.
+   */
+  'backup:restore': {
+    req: z.object({ file: BackupFilePathSchema, key: typedKey.optional(), select: RestoreSelectSchema, into: AbsolutePathSchema }).strict(),
+    res: shape<{ ok: true; jobId: string; to: string } | KeyRefusal | { ok: false; reason: 'into-missing' | 'unknown-chat'; path: string | null }>(),
   },
   /** A second copy in another folder (ideally another drive), re-read and compared with the original's SHA-256. */
   'backup:copy': {

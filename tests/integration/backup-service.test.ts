@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BackupJobOutput, BackupStatus, CopyJobOutput, VerifyJobOutput } from '../../shared/ipc/backup.js';
+import type { BackupContents, BackupJobOutput, BackupStatus, CopyJobOutput, RestoreJobOutput, VerifyJobOutput } from '../../shared/ipc/backup.js';
 import type { JobState } from '../../shared/model/index.js';
 import { generateKeyPair, unprotectIdentityFile } from '../../main/engine/backup/keys.js';
 import { OsKeychain } from '../../main/engine/backup/secret-store.js';
@@ -275,6 +275,52 @@ describe('a backup through the service, with the real keychain', () => {
     expect(s.backups[0]!.verified.sample).not.toBeNull();
   });
 
+  it('shows what is inside and restores one chat, the contacts, or everything into a new folder each time', async () => {
+    const contents = await h.call<{ ok: true; contents: BackupContents }>('backup:contents', { file });
+    expect(contents.ok).toBe(true);
+    expect(contents.contents).toMatchObject({ file, openedWith: 'keychain', counts: { chats: 2, messages: 4, contacts: 3, originalFiles: 3 } });
+    expect(contents.contents.chats.map((c) => [c.id, c.title, c.messages, c.attachments])).toEqual(
+      expect.arrayContaining([
+        ['tg:501', 'Мама', 3, 1],
+        ['tg:502', 'Work', 1, 1],
+      ]),
+    );
+    // Refusals name what is wrong and start nothing.
+    const into = tmp('pereezd-bsvc-restore-');
+    expect(await h.call('backup:restore', { file, select: { kind: 'all' }, into: path.join(into, 'nope') })).toEqual({ ok: false, reason: 'into-missing', path: path.join(into, 'nope') });
+    expect(await h.call('backup:restore', { file, select: { kind: 'chat', id: 'tg:999' }, into })).toEqual({ ok: false, reason: 'unknown-chat', path: null });
+    const stranger = (await generateKeyPair()).identity;
+    expect(await h.call('backup:restore', { file, select: { kind: 'all' }, into, key: stranger })).toEqual({ ok: false, reason: 'wrong-key' });
+    expect(await h.raw('backup:restore', { file, select: { kind: 'chat' }, into })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(readdirSync(into)).toEqual([]);
+
+    const run = async (select: object, withKey?: string) => {
+      const r = await h.call<{ ok: true; jobId: string; to: string }>('backup:restore', { file, select, into, ...(withKey ? { key: withKey } : {}) });
+      expect(r.ok).toBe(true);
+      const state = await settled(h, r.jobId);
+      expect(state).toMatchObject({ kind: 'restore', phase: 'done' });
+      return { to: r.to, out: state.output as unknown as RestoreJobOutput };
+    };
+    const chat = await run({ kind: 'chat', id: 'tg:501' });
+    expect(path.dirname(chat.to)).toBe(into);
+    expect(path.basename(chat.to)).toMatch(/^first-restored-\d{4}-\d{2}-\d{2}$/);
+    expect(chat.out).toMatchObject({ to: chat.to, select: 'chat', chatTitle: 'Мама', problemCount: 0 });
+    const photo = readdirSync(chat.to, { recursive: true }).map(String).find((f) => f.endsWith('p1.jpg'))!;
+    expect(readFileSync(path.join(chat.to, photo)).equals(readFileSync(path.join(exportDir, 'photos/p1.jpg')))).toBe(true);
+
+    // The recovery key opens it too; contacts only.
+    const contacts = await run({ kind: 'contacts' }, key);
+    expect(contacts.to).toBe(`${chat.to}-2`);
+    expect(readFileSync(path.join(contacts.to, 'contacts.jsonl'), 'utf8').trim().split('\n')).toHaveLength(3);
+
+    // Everything: the export byte for byte.
+    const all = await run({ kind: 'all' });
+    expect(all.to).toBe(`${chat.to}-3`);
+    expect(all.out.files).toBeGreaterThan(5);
+    const restored = path.join(all.to, 'originals', readdirSync(path.join(all.to, 'originals'))[0]!);
+    for (const rel of ['result.json', 'photos/p1.jpg', 'files/report.pdf']) expect(readFileSync(path.join(restored, rel)).equals(readFileSync(path.join(exportDir, rel))), rel).toBe(true);
+  });
+
   it('makes a second copy in another folder, checks it, and lists it; refuses the same folder or an existing copy', async () => {
     expect(await h.call('backup:copy', { file, destDir })).toEqual({ ok: false, reason: 'same-folder', path: destDir });
     expect(await h.call('backup:copy', { file, destDir: path.join(copyDir, 'nope') })).toEqual({ ok: false, reason: 'dest-missing', path: path.join(copyDir, 'nope') });
@@ -339,7 +385,7 @@ describe('a backup through the service, with the real keychain', () => {
     expect(await h.call('backup:shred', { file })).toEqual({ ok: false, reason: 'no-key', problem: null });
     // The audit journal recorded the backups, checks, the copy and the shred, in one unbroken chain.
     const ops = readFileSync(path.join(h.configDir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { op: string; outcome: string; refs: Record<string, unknown> });
-    expect(new Set(ops.map((o) => o.op))).toEqual(new Set(['backup', 'verify', 'copy', 'shred']));
+    expect(new Set(ops.map((o) => o.op))).toEqual(new Set(['backup', 'verify', 'restore', 'copy', 'shred']));
     expect(ops.filter((o) => o.op === 'shred')).toEqual([expect.objectContaining({ outcome: 'ok', refs: { file } })]);
     expect(ops.filter((o) => o.op === 'verify').every((o) => o.refs.file !== undefined)).toBe(true);
     expect(await verifyAuditChain(path.join(h.configDir, 'audit.jsonl'))).toMatchObject({ ok: true, records: ops.length });

@@ -11,7 +11,9 @@
 import { lstat, rm, stat, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { BackupJobOutput, BackupRecord, backupInvoke, BackupStatus, CopyJobOutput, KeychainProblemCode, KeychainState, VerifyJobOutput } from '../../../shared/ipc/backup.js';
+import type {
+  BackupContents, BackupJobOutput, BackupRecord, backupInvoke, BackupStatus, CopyJobOutput, KeychainProblemCode, KeychainState, RestoreJobOutput, VerifyJobOutput,
+} from '../../../shared/ipc/backup.js';
 import type { JobKind, SourceOptions } from '../../../shared/model/index.js';
 import { PARTIAL_SUFFIX } from '../backup/age-file.js';
 import { copyBackup, runBackup } from '../backup/backup.js';
@@ -23,8 +25,10 @@ import { RecoveryFileExistsError, readTypedRecoveryKey, saveRecoveryKeyFile, tes
 import { KeychainUnavailableError, OsKeychain, type KeychainProblem, type SecretStore } from '../backup/secret-store.js';
 import { ShredError, shredKeychainKey } from '../backup/shred.js';
 import { readSideFile, verifyBackup } from '../backup/verify.js';
+import { listBackup } from '../backup/list.js';
+import { runRestore } from '../backup/restore.js';
 import { combinedBackupProgress } from './backup-progress.js';
-import { createBackupCatalog, findRecord, type CatalogRecord } from './backup-catalog.js';
+import { catalogRecordOf, createBackupCatalog, findRecord, type CatalogRecord } from './backup-catalog.js';
 import type { AreaContext, AreaService } from './types.js';
 
 // The engine's keychain problems and the contract's are the same list.
@@ -139,6 +143,33 @@ export function createBackupService(ctx: AreaContext, opts: BackupServiceOptions
     return opens.ok ? { key } : { keychain: { available: true } };
   };
 
+  /** The key that opens `file`: the typed recovery key when given, else the keychain key; or why none does. */
+  const identityFor = async (
+    file: string,
+    key: string | undefined,
+  ): Promise<{ identity: string; openedWith: 'keychain' | 'recovery' } | { ok: false; reason: 'needs-key'; keychain: KeychainState } | { ok: false; reason: 'not-a-key' | 'typo' | 'wrong-key' }> => {
+    if (key !== undefined) {
+      const typed = await readTypedRecoveryKey(key);
+      if (!typed.ok) return { ok: false, reason: typed.reason };
+      const r = await testRecoveryKey(file, typed.identity);
+      if (!r.ok) return { ok: false, reason: r.reason };
+      return { identity: typed.identity, openedWith: 'recovery' };
+    }
+    const k = await keychainKeyFor(file);
+    if (!('key' in k)) return { ok: false, reason: 'needs-key', keychain: k.keychain };
+    return { identity: k.key, openedWith: 'keychain' };
+  };
+
+  /** A folder that does not exist yet inside `dir`, named after the backup and the day. */
+  const freshFolder = async (dir: string, file: string): Promise<string> => {
+    const day = new Date(ctx.deps.now?.() ?? Date.now()).toISOString().slice(0, 10);
+    const base = `${path.basename(file, path.extname(file))}-restored-${day}`;
+    for (let n = 1; ; n++) {
+      const candidate = path.join(dir, n === 1 ? base : `${base}-${n}`);
+      if (!(await exists(candidate))) return candidate;
+    }
+  };
+
   return {
     async 'backup:status'() {
       let keychain: KeychainState = { available: true };
@@ -215,7 +246,6 @@ export function createBackupService(ctx: AreaContext, opts: BackupServiceOptions
       const setup = await prepareBackupKeys({ store, configDir, deliverRecoveryKey });
       const made = delivered.made;
       const recoveryFp = recipientFingerprint(setup.profile.recovery.recipient);
-      const keychainRecipient = setup.recipients.find((r) => r.role === 'keychain')?.recipient ?? null;
       if (made) {
         await catalog.update((c) => {
           c.recovery = { fingerprint: recoveryFp, shownAt: null, testedAt: null };
@@ -229,23 +259,8 @@ export function createBackupService(ctx: AreaContext, opts: BackupServiceOptions
           { progress: combinedBackupProgress(progress, sources.length), ...(stagingDir ? { stagingDir } : {}) },
           signal,
         );
-        const c = r.manifest.counts;
-        const counts = { sources: c.sources, originalFiles: c.originalFiles, contacts: c.contacts, chats: c.chats, messages: c.messages, attachments: c.attachments.referenced };
-        const at = nowIso();
-        const record: CatalogRecord = {
-          file: r.file,
-          sideFile: r.sideFile,
-          created: r.manifest.created,
-          size: r.size,
-          sha256: r.sha256,
-          counts,
-          opensWith: setup.recipients.map((x) => x.role),
-          recoveryFingerprint: recoveryFp,
-          keychainFingerprint: keychainRecipient ? recipientFingerprint(keychainRecipient) : null,
-          verified: { written: r.verified?.ok ? at : null, quick: null, full: null, sample: null },
-          recoveryTestedAt: null,
-          copies: [],
-        };
+        const record = catalogRecordOf(r, setup.recipients, nowIso());
+        const counts = record.counts;
         await catalog.update((cat) => {
           cat.backups = cat.backups.filter((b) => b.file !== r.file);
           cat.backups.push(record);
@@ -324,19 +339,9 @@ export function createBackupService(ctx: AreaContext, opts: BackupServiceOptions
       let identity: string | null = null;
       let openedWith: VerifyJobOutput['openedWith'] = null;
       if (mode !== 'quick') {
-        if (key !== undefined) {
-          const typed = await readTypedRecoveryKey(key);
-          if (!typed.ok) return { ok: false, reason: typed.reason };
-          const r = await testRecoveryKey(target, typed.identity);
-          if (!r.ok) return { ok: false, reason: r.reason };
-          identity = typed.identity;
-          openedWith = 'recovery';
-        } else {
-          const k = await keychainKeyFor(target);
-          if (!('key' in k)) return { ok: false, reason: 'needs-key', keychain: k.keychain };
-          identity = k.key;
-          openedWith = 'keychain';
-        }
+        const k = await identityFor(target, key);
+        if ('ok' in k) return k;
+        ({ identity, openedWith } = k);
       }
       const sample = opts.sampleEntries ?? 20;
       const jobId = ctx.jobs.run('verify', async ({ signal, progress }) => {
@@ -360,6 +365,58 @@ export function createBackupService(ctx: AreaContext, opts: BackupServiceOptions
       });
       track(jobId, { kind: 'verify', file: target });
       return { ok: true, jobId };
+    },
+
+    async 'backup:contents'({ file, key }) {
+      const target = path.resolve(file);
+      if (!(await isFile(target))) return { ok: false, reason: 'missing' };
+      const k = await identityFor(target, key);
+      if ('ok' in k) return k;
+      const l = await listBackup(target, [k.identity]);
+      const c = l.counts;
+      const contents: BackupContents = {
+        file: target,
+        created: l.created,
+        counts: { sources: c.sources, originalFiles: c.originalFiles, originalBytes: c.originalBytes, contacts: c.contacts, chats: c.chats, messages: c.messages, attachments: c.attachments.referenced },
+        chats: l.chats.map((x) => ({ id: x.id, title: x.title, type: x.type, messages: x.messages, attachments: x.attachments })),
+        openedWith: k.openedWith,
+      };
+      return { ok: true, contents };
+    },
+
+    async 'backup:restore'({ file, key, select, into }) {
+      const target = path.resolve(file);
+      if (!(await isFile(target))) return { ok: false, reason: 'missing' };
+      const dir = path.resolve(into);
+      if (!(await isDir(dir))) return { ok: false, reason: 'into-missing', path: dir };
+      const k = await identityFor(target, key);
+      if ('ok' in k) return k;
+      let chatTitle: string | null = null;
+      if (select.kind === 'chat') {
+        const chat = (await listBackup(target, [k.identity])).chats.find((c) => c.id === select.id);
+        if (!chat) return { ok: false, reason: 'unknown-chat', path: null };
+        chatTitle = chat.title;
+      }
+      const to = await freshFolder(dir, target);
+      const identity = k.identity;
+      const jobId = ctx.jobs.run('restore', async ({ signal, progress }) => {
+        let r: Awaited<ReturnType<typeof runRestore>>;
+        try {
+          r = await runRestore({ file: target, to, select, identities: [identity] }, { progress }, signal);
+        } catch (err) {
+          await auditSafe(ctx.configDir, { op: 'restore', outcome: signal.aborted ? 'cancelled' : 'failed', refs: { file: target, to }, note: `select ${select.kind}` });
+          throw err;
+        }
+        await auditSafe(ctx.configDir, {
+          op: 'restore', outcome: r.problems.length ? 'partial' : 'ok', counts: { files: r.files.length, bytes: r.bytes, problems: r.problems.length }, refs: { file: target, to }, note: `select ${select.kind}`,
+        });
+        const output: RestoreJobOutput = {
+          file: target, to, select: select.kind, chatTitle, files: r.files.length, bytes: r.bytes, problems: r.problems.slice(0, 20), problemCount: r.problems.length,
+        };
+        return { ...output };
+      });
+      track(jobId, { kind: 'restore', file: target });
+      return { ok: true, jobId, to };
     },
 
     async 'backup:copy'({ file, destDir }) {

@@ -10,6 +10,7 @@ import { CallError } from './CallError.js';
 import { CopySection } from './CopySection.js';
 import { RecoveryKeySheet } from './RecoveryKeySheet.js';
 import { RecoveryTest, type RecoveryTestHandle } from './RecoveryTest.js';
+import { RestoreSection } from './RestoreSection.js';
 import { ShredSection } from './ShredSection.js';
 import { KEYCHAIN_PROBLEM, StartSection } from './StartSection.js';
 import { VerifySection, type VerifyHandle } from './VerifySection.js';
@@ -68,6 +69,7 @@ export function Backup() {
           <RecoveryTest ref={testRef} backup={latest} onPassed={() => requestAnimationFrame(() => verifyRef.current?.focus())} />
           <VerifySection ref={verifyRef} backup={latest} />
           <CopySection backup={latest} />
+          <RestoreSection key={latest.file} backup={latest} />
         </>
       )}
 

@@ -17,6 +17,7 @@ export async function loadStatus(): Promise<void> {
     if (r.kind === 'backup' && store.backup?.jobId !== r.jobId) store.startedBackup({ jobId: r.jobId, file: r.file, keychain: null, keychainProblem: null });
     if (r.kind === 'verify' && store.verify?.jobId !== r.jobId) store.startedVerify({ jobId: r.jobId, mode: 'full', file: r.file });
     if (r.kind === 'copy' && store.copy?.jobId !== r.jobId) store.startedCopy({ jobId: r.jobId, file: r.file, destDir: r.file });
+    if (r.kind === 'restore' && store.restore?.jobId !== r.jobId) store.startedRestore({ jobId: r.jobId, file: r.file, to: '' });
     await refreshJob(r.jobId);
   }
   // A new recovery key the window has not taken yet (it reloaded right after starting): take it now.
@@ -69,6 +70,19 @@ export async function copyBackup(file: string, destDir: string): Promise<InvokeR
   const r = await backupCall('backup:copy', { file, destDir });
   if (r.ok) {
     useBackupStore.getState().startedCopy({ jobId: r.jobId, file, destDir });
+    await refreshJob(r.jobId);
+  }
+  return r;
+}
+
+export function backupContents(file: string, key?: string): Promise<InvokeResponse<'backup:contents'>> {
+  return backupCall('backup:contents', key === undefined ? { file } : { file, key });
+}
+
+export async function restoreBackup(req: InvokeRequest<'backup:restore'>): Promise<InvokeResponse<'backup:restore'>> {
+  const r = await backupCall('backup:restore', req);
+  if (r.ok) {
+    useBackupStore.getState().startedRestore({ jobId: r.jobId, file: req.file, to: r.to });
     await refreshJob(r.jobId);
   }
   return r;

@@ -36,6 +36,10 @@ export interface BackupUiState {
   keyHidden: boolean;
   verify: { jobId: string; mode: BackupVerifyMode; file: string } | null;
   copy: { jobId: string; file: string; destDir: string } | null;
+  /** The restore being followed: from which backup, into which new folder. */
+  restore: { jobId: string; file: string; to: string } | null;
+  /** The folder the user chose to restore into (a new folder is made inside it). */
+  restoreDir: string | null;
   /** The folder chosen for the second copy. */
   copyDir: string | null;
   /** The next backup makes a new recovery key (the user asked for one, e.g. after losing theirs). */
@@ -54,6 +58,8 @@ export interface BackupUiState {
   forgetRecoveryKey: () => void;
   startedVerify: (v: BackupUiState['verify']) => void;
   startedCopy: (c: BackupUiState['copy']) => void;
+  startedRestore: (r: BackupUiState['restore']) => void;
+  setRestoreDir: (dir: string | null) => void;
   setCopyDir: (dir: string | null) => void;
   setNewKey: (newKey: boolean) => void;
 }
@@ -68,6 +74,8 @@ export const useBackupStore = create<BackupUiState>()((set) => ({
   keyHidden: false,
   verify: null,
   copy: null,
+  restore: null,
+  restoreDir: null,
   copyDir: null,
   newKey: false,
 
@@ -82,6 +90,8 @@ export const useBackupStore = create<BackupUiState>()((set) => ({
   forgetRecoveryKey: () => set({ recoveryKey: null, keyHidden: false }),
   startedVerify: (verify) => set({ verify }),
   startedCopy: (copy) => set({ copy }),
+  startedRestore: (restore) => set({ restore }),
+  setRestoreDir: (restoreDir) => set({ restoreDir }),
   setCopyDir: (copyDir) => set({ copyDir }),
   setNewKey: (newKey) => set({ newKey }),
 }));
