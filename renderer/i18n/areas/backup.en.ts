@@ -289,6 +289,7 @@ export const backupEn = {
     problems: 'Not restored: {{n}}',
     failed: 'The restore stopped. What was written so far stays in the new folder; your backup is unchanged.',
     cancelled: 'Stopped. What was written so far is in {{path}}; your backup is unchanged.',
+    cancelledSomewhere: 'Stopped. What was written so far stays in the new folder; your backup is unchanged.',
     refused: {
       intoMissing: 'The folder {{path}} does not exist. Choose an existing folder; a new one is made inside it.',
       unknownChat: 'That chat is not in this backup.',

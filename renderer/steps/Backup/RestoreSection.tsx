@@ -258,7 +258,7 @@ export function RestoreSection({ backup }: { backup: BackupRecord }) {
           )}
           {finished.phase === 'cancelled' && (
             <p className="note note--warning" role="status">
-              {t('backup.restore.cancelled', { path: restore?.to ?? '' })}
+              {restore?.to ? t('backup.restore.cancelled', { path: restore.to }) : t('backup.restore.cancelledSomewhere')}
             </p>
           )}
         </div>
