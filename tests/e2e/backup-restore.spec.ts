@@ -91,5 +91,9 @@ test('restores one chat from a backup into a new folder; a missing folder is ref
   await page.getByTestId('language-ru').click();
   await expect(section.getByRole('heading', { level: 3 })).toHaveText('Восстановить из этой копии');
   await expect(result).toContainText('Каждый файл сверен по SHA-256.');
+  await expect(result).toContainText(`Восстановлено файлов: ${await result.getAttribute('data-files')} (`);
+  await expect(section.getByTestId('restore-summary')).toContainText('чатов: 1 · сообщений: 4');
+  // The Russian date ends in «г.»: the sentence must not add a second full stop after it.
+  await expect(section.getByTestId('restore-summary')).not.toContainText('..');
   await screenshot(page, testInfo, 'backup-restore-ru');
 });
