@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CleanupEntry, CleanupRecord } from '../../../shared/model/index.js';
 import { writeFileAtomic } from '../backup/age-file.js';
-import { LineReader } from '../clean/line-reader.js';
+import { forEachJsonLine } from '../json-files.js';
 import { createBackupCatalog } from '../services/backup-catalog.js';
 import { auditSafe } from './hooks.js';
 
@@ -178,21 +178,12 @@ export async function scanForPlaintext(roots: string[], opts: { samples?: string
 export function sampleMessageTexts(dirs: string[], max = 200): string[] {
   const out = new Set<string>();
   for (const d of dirs) {
-    const file = path.join(d, 'messages.jsonl');
-    if (!existsSync(file)) continue;
-    const r = new LineReader(file);
-    try {
-      for (let l = r.next(); l !== null && out.size < max; l = r.next()) {
-        try {
-          const t = (JSON.parse(l) as { text?: unknown }).text;
-          if (typeof t === 'string' && t.trim().length >= 16) out.add(t.trim().slice(0, 64));
-        } catch {
-          // damaged line: skip
-        }
-      }
-    } finally {
-      r.close();
-    }
+    if (out.size >= max) break;
+    forEachJsonLine<{ text?: unknown }>(path.join(d, 'messages.jsonl'), (m) => {
+      const t = m.text;
+      if (typeof t === 'string' && t.trim().length >= 16) out.add(t.trim().slice(0, 64));
+      return out.size < max;
+    });
   }
   return [...out];
 }

@@ -6,11 +6,12 @@
  * that source set like the app's (`upload.json`, `verify.json`), so `pereezd report PATH...` covers the whole
  * command-line migration.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CleanResult } from '../clean/clean.js';
 import { workIdOf, type RunRecord } from '../services/clean-work.js';
 import { runInfoOf } from '../services/clean.js';
+import { readJsonFile, forEachJsonLine } from '../json-files.js';
 import { finishDir, recordClean, saveJson } from './hooks.js';
 
 export const CLI_CLEAN_RUN = 'clean-run.json';
@@ -20,21 +21,15 @@ export interface CliRunRecord extends RunRecord {
   outDir: string;
 }
 
-async function quarantineCounts(file: string): Promise<{ total: number; restorable: number }> {
+function quarantineCounts(file: string): { total: number; restorable: number } {
   let total = 0;
   let restorable = 0;
-  const text = await readFile(file, 'utf8').catch(() => '');
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    try {
-      const q = JSON.parse(line) as { id?: unknown; restorable?: unknown };
-      if (typeof q.id !== 'string') continue;
-      total++;
-      if (q.restorable === true) restorable++;
-    } catch {
-      // a damaged line is reported by the clean step itself
-    }
-  }
+  // A damaged line is reported by the clean step itself.
+  forEachJsonLine<{ id?: unknown; restorable?: unknown }>(file, (q) => {
+    if (typeof q.id !== 'string') return;
+    total++;
+    if (q.restorable === true) restorable++;
+  });
   return { total, restorable };
 }
 
@@ -47,7 +42,7 @@ export async function recordCliClean(
 ): Promise<string> {
   const paths = run.paths.map((p) => path.resolve(p));
   const workId = workIdOf(paths);
-  const info = runInfoOf(r, now.toISOString(), await quarantineCounts(r.files.quarantine), 0, r.plan);
+  const info = runInfoOf(r, now.toISOString(), quarantineCounts(r.files.quarantine), 0, r.plan);
   const rec: CliRunRecord = { version: 1, paths, excludedChats: [...run.excludedChats].sort(), run: info, outDir: path.resolve(run.outDir) };
   await saveJson(configDir, workId, CLI_CLEAN_RUN, rec);
   await recordClean(configDir, workId, r, run.seconds);
@@ -59,12 +54,7 @@ export async function workIdOfModel(configDir: string, modelDir: string): Promis
   const want = path.resolve(modelDir);
   let best: { workId: string; at: string } | null = null;
   for (const name of await readdir(path.join(configDir, 'finish')).catch(() => [] as string[])) {
-    let rec: Partial<CliRunRecord> | null = null;
-    try {
-      rec = JSON.parse(await readFile(path.join(finishDir(configDir, name), CLI_CLEAN_RUN), 'utf8')) as Partial<CliRunRecord>;
-    } catch {
-      continue;
-    }
+    const rec = await readJsonFile<Partial<CliRunRecord>>(path.join(finishDir(configDir, name), CLI_CLEAN_RUN));
     const at = rec?.run?.finishedAt;
     if (rec?.outDir === want && typeof at === 'string' && (!best || at > best.at)) best = { workId: name, at };
   }

@@ -11,14 +11,13 @@
  * (`finish/<workId>/upload.json`, `verify.json`, see hooks.ts).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   ReportModelSchema, type CleanupRecord, type Discrepancy, type ReportBackup, type ReportChat, type ReportLang, type ReportModel, type ReportSource, type ReportTally,
 } from '../../../shared/model/index.js';
 import { writeFileAtomic } from '../backup/age-file.js';
 import type { Accounting } from '../clean/accounting.js';
-import { LineReader } from '../clean/line-reader.js';
 import type { ChatLine, QuarantineLine } from '../clean/types.js';
 import { createBackupCatalog, type CatalogRecord } from '../services/backup-catalog.js';
 import { workIdOf, type RunRecord } from '../services/clean-work.js';
@@ -27,6 +26,7 @@ import { auditFile, readAudit, verifyAuditChain } from './audit.js';
 import { auditSafe, finishDir, type StoredUpload, type StoredVerify } from './hooks.js';
 import { renderReportHtml } from './report-html.js';
 import { hashSource } from './source-hash.js';
+import { forEachJsonLine, readJsonFile } from '../json-files.js';
 
 export interface ReportSourceInput {
   path: string;
@@ -59,30 +59,6 @@ const tallyOf = (t: { in: number; kept: number; merged: number; quarantined: num
   t ? { in: t.in, kept: t.kept, merged: t.merged, quarantined: t.quarantined, excluded: t.excluded } : null;
 const balanced = (t: ReportTally) => t.in === t.kept + t.merged + t.quarantined + t.excluded;
 
-async function readJson<T>(file: string): Promise<T | null> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as T;
-  } catch {
-    return null;
-  }
-}
-
-function readJsonl<T>(file: string, onLine: (v: T) => void): void {
-  if (!existsSync(file)) return;
-  const r = new LineReader(file);
-  try {
-    for (let l = r.next(); l !== null; l = r.next()) {
-      if (!l) continue;
-      try {
-        onLine(JSON.parse(l) as T);
-      } catch {
-        // a damaged line is not the report's to fix; accounting.json carries the counts
-      }
-    }
-  } finally {
-    r.close();
-  }
-}
 
 const mismatch = (what: string, t: ReportTally) => `${what}: in ${t.in} ≠ kept ${t.kept} + merged ${t.merged} + quarantined ${t.quarantined} + excluded ${t.excluded}`;
 
@@ -109,9 +85,9 @@ export async function buildReport(input: ReportInputs, signal: AbortSignal = new
   const titles = new Map<string, { title: string; type: string }>();
   const quarantinedIds = new Map<string, string[]>();
   if (input.cleanDir) {
-    accounting = await readJson<Accounting>(path.join(input.cleanDir, 'accounting.json'));
-    readJsonl<ChatLine>(path.join(input.cleanDir, 'chats.jsonl'), (c) => titles.set(c.id, { title: c.title, type: c.type }));
-    readJsonl<QuarantineLine>(path.join(input.cleanDir, 'quarantine.jsonl'), (q) => {
+    accounting = await readJsonFile<Accounting>(path.join(input.cleanDir, 'accounting.json'));
+    forEachJsonLine<ChatLine>(path.join(input.cleanDir, 'chats.jsonl'), (c) => titles.set(c.id, { title: c.title, type: c.type }));
+    forEachJsonLine<QuarantineLine>(path.join(input.cleanDir, 'quarantine.jsonl'), (q) => {
       if (q.kind !== 'message') return;
       const k = q.chat ?? '';
       const l = quarantinedIds.get(k) ?? [];
@@ -120,7 +96,7 @@ export async function buildReport(input: ReportInputs, signal: AbortSignal = new
     });
     if (!accounting) add({ code: 'accounting-unbalanced', severity: 'loss', chatId: null, count: 0, message: `the Clean step's accounting.json is missing or unreadable in ${input.cleanDir}` });
   }
-  else if (input.accountingFile) accounting = await readJson<Accounting>(input.accountingFile);
+  else if (input.accountingFile) accounting = await readJsonFile<Accounting>(input.accountingFile);
   if (accounting) {
     for (const [kind, t] of [['contacts', accounting.contacts], ['participants', accounting.participants], ['chats', accounting.chats], ['messages', accounting.messages]] as const) {
       const x = tallyOf(t)!;
@@ -266,7 +242,7 @@ async function latestWork(configDir: string): Promise<{ workId: string; rec: Run
   let best: { workId: string; rec: RunRecord & { outDir?: string } } | null = null;
   for (const [root, file] of [[path.join(configDir, 'clean'), 'run.json'], [path.join(configDir, 'finish'), 'clean-run.json']] as const) {
     for (const name of await readdir(root).catch(() => [] as string[])) {
-      const rec = await readJson<RunRecord & { outDir?: string }>(path.join(root, name, file));
+      const rec = await readJsonFile<RunRecord & { outDir?: string }>(path.join(root, name, file));
       if (rec?.run?.finishedAt && (!best || rec.run.finishedAt > best.rec.run.finishedAt)) best = { workId: name, rec };
     }
   }
@@ -289,8 +265,8 @@ export async function gatherReport(opts: GatherOptions, signal: AbortSignal = ne
   if (opts.paths?.length) {
     workId = workIdOf(opts.paths);
     rec =
-      (await readJson<RunRecord>(path.join(opts.configDir, 'clean', workId, 'run.json'))) ??
-      (await readJson<RunRecord & { outDir?: string }>(path.join(finishDir(opts.configDir, workId), 'clean-run.json')));
+      (await readJsonFile<RunRecord>(path.join(opts.configDir, 'clean', workId, 'run.json'))) ??
+      (await readJsonFile<RunRecord & { outDir?: string }>(path.join(finishDir(opts.configDir, workId), 'clean-run.json')));
   } else {
     const l = await latestWork(opts.configDir);
     if (l) ({ workId, rec } = l);
@@ -312,12 +288,12 @@ export async function gatherReport(opts: GatherOptions, signal: AbortSignal = ne
   const keptAccounting = !cleanDir && workId ? path.join(finishDir(opts.configDir, workId), 'clean-accounting.json') : null;
   const fin = workId ? finishDir(opts.configDir, workId) : null;
   const catalog = await createBackupCatalog(opts.configDir).read();
-  const cleanup = opts.cleanup !== undefined ? opts.cleanup : fin ? await readJson<CleanupRecord>(path.join(opts.configDir, 'finish', 'cleanup.json')) : null;
+  const cleanup = opts.cleanup !== undefined ? opts.cleanup : fin ? await readJsonFile<CleanupRecord>(path.join(opts.configDir, 'finish', 'cleanup.json')) : null;
   return buildReport(
     {
       workId, sources, cleanDir, ...(keptAccounting && existsSync(keptAccounting) ? { accountingFile: keptAccounting } : {}), cleanFinishedAt: rec?.run.finishedAt ?? null, backups: catalog.backups,
-      upload: fin ? await readJson<StoredUpload>(path.join(fin, 'upload.json')) : null,
-      verify: fin ? await readJson<StoredVerify>(path.join(fin, 'verify.json')) : null,
+      upload: fin ? await readJsonFile<StoredUpload>(path.join(fin, 'upload.json')) : null,
+      verify: fin ? await readJsonFile<StoredVerify>(path.join(fin, 'verify.json')) : null,
       auditFile: auditFile(opts.configDir), cleanup, ...(opts.now ? { now: opts.now } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     },

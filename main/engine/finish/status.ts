@@ -5,21 +5,14 @@
  * and dates, never names or message text.
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { HelpdeskStatus, StepId, StepState } from '../../../shared/model/index.js';
 import { createBackupCatalog } from '../services/backup-catalog.js';
 import { workIdOf, type RunRecord } from '../services/clean-work.js';
 import { verifyAuditChain, auditFile } from './audit.js';
 import { finishDir, type StoredUpload, type StoredVerify } from './hooks.js';
-
-async function readJson<T>(file: string): Promise<T | null> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as T;
-  } catch {
-    return null;
-  }
-}
+import { readJsonFile } from '../json-files.js';
 
 const STEP_NAMES: Record<StepId, { ru: string; en: string }> = {
   sources: { ru: 'Источники', en: 'Sources' },
@@ -36,12 +29,12 @@ export const STEP_ORDER: StepId[] = ['sources', 'inventory', 'clean', 'backup', 
 export async function findRun(configDir: string, paths?: string[]): Promise<{ workId: string; rec: RunRecord } | null> {
   if (paths?.length) {
     const workId = workIdOf(paths);
-    const rec = await readJson<RunRecord>(path.join(configDir, 'clean', workId, 'run.json'));
+    const rec = await readJsonFile<RunRecord>(path.join(configDir, 'clean', workId, 'run.json'));
     return rec ? { workId, rec } : null;
   }
   let best: { workId: string; rec: RunRecord } | null = null;
   for (const name of await readdir(path.join(configDir, 'clean')).catch(() => [] as string[])) {
-    const rec = await readJson<RunRecord>(path.join(configDir, 'clean', name, 'run.json'));
+    const rec = await readJsonFile<RunRecord>(path.join(configDir, 'clean', name, 'run.json'));
     if (rec?.run?.finishedAt && (!best || rec.run.finishedAt > best.rec.run.finishedAt)) best = { workId: name, rec };
   }
   return best;
@@ -89,7 +82,7 @@ export async function helpdeskStatus(configDir: string, paths?: string[]): Promi
   set('connect', signedIn ? 'done' : 'not-started', signedIn ? 'signed in to the new service' : 'not signed in', signedIn ? 'вход в новый сервис выполнен' : 'вход не выполнен');
   let pilot = false;
   for (const h of await readdir(path.join(configDir, 'matrix', 'journals')).catch(() => [] as string[])) if (existsSync(path.join(configDir, 'matrix', 'journals', h, 'pilot.json'))) pilot = true;
-  const upload = workId ? await readJson<StoredUpload>(path.join(finishDir(configDir, workId), 'upload.json')) : null;
+  const upload = workId ? await readJsonFile<StoredUpload>(path.join(finishDir(configDir, workId), 'upload.json')) : null;
   set('pilot', pilot || upload ? 'done' : 'not-started', pilot ? 'pilot chat uploaded' : upload ? 'skipped (full upload done)' : 'no pilot yet',
     pilot ? 'пробный чат перенесён' : upload ? 'пропущен (перенос уже сделан)' : 'пробного переноса ещё не было');
   if (!upload) set('upload', 'not-started', 'nothing uploaded', 'ничего не перенесено');
@@ -98,7 +91,7 @@ export async function helpdeskStatus(configDir: string, paths?: string[]): Promi
     set('upload', upload.problems.length ? 'attention' : 'done', `${inRooms} of ${upload.totals.parts} parts in ${upload.totals.rooms} room(s); ${upload.problems.length} problem(s)`,
       `${inRooms} из ${upload.totals.parts} частей в комнатах: ${upload.totals.rooms}; проблем: ${upload.problems.length}`);
   }
-  const verify = workId ? await readJson<StoredVerify>(path.join(finishDir(configDir, workId), 'verify.json')) : null;
+  const verify = workId ? await readJsonFile<StoredVerify>(path.join(finishDir(configDir, workId), 'verify.json')) : null;
   const audit = await verifyAuditChain(auditFile(configDir));
   if (!verify) {
     set('verify', audit.ok ? 'not-started' : 'failed', `not read back yet${audit.ok ? '' : `; audit journal broken at line ${audit.firstBroken}`}`,

@@ -6,13 +6,11 @@
  * plus the patterns for tokens and keys. After writing, the file is read back and checked: if any known
  * personal string is still in it, it is deleted and an error is raised.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '../backup/age-file.js';
 import type { Accounting } from '../clean/accounting.js';
-import { LineReader } from '../clean/line-reader.js';
 import { createBackupCatalog } from '../services/backup-catalog.js';
 import { VERSION } from '../version.js';
 import { auditFile, readAudit, verifyAuditChain } from './audit.js';
@@ -20,6 +18,7 @@ import { sampleMessageTexts } from './cleanup.js';
 import { auditSafe, finishDir, type StoredUpload, type StoredVerify } from './hooks.js';
 import { createRedactor, type RedactKind } from './redact.js';
 import { findRun, helpdeskStatus } from './status.js';
+import { forEachJsonLine, readJsonFile } from '../json-files.js';
 
 export interface SupportBundleOptions {
   configDir: string;
@@ -46,20 +45,11 @@ export function personalStrings(dir: string, max = 50_000): string[] {
     if (typeof v === 'string' && v.trim().length >= 3 && out.size < max) out.add(v.trim());
   };
   const each = (name: string, f: (o: Record<string, unknown>) => void) => {
-    const file = path.join(dir, name);
-    if (!existsSync(file)) return;
-    const r = new LineReader(file);
-    try {
-      for (let l = r.next(); l !== null && out.size < max; l = r.next()) {
-        try {
-          f(JSON.parse(l) as Record<string, unknown>);
-        } catch {
-          // damaged line
-        }
-      }
-    } finally {
-      r.close();
-    }
+    if (out.size >= max) return;
+    forEachJsonLine<Record<string, unknown>>(path.join(dir, name), (o) => {
+      f(o);
+      return out.size < max;
+    });
   };
   const typed = (xs: unknown) => (Array.isArray(xs) ? xs.forEach((x) => add((x as { value?: unknown })?.value)) : undefined);
   each('contacts.jsonl', (c) => {
@@ -81,14 +71,6 @@ export function personalStrings(dir: string, max = 50_000): string[] {
   return [...out];
 }
 
-async function readJson<T>(file: string): Promise<T | null> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as T;
-  } catch {
-    return null;
-  }
-}
-
 /** The last `max` lines of every `*.log` in `<config>/logs`. */
 async function logs(configDir: string, max = 2000): Promise<{ file: string; lines: string[] }[]> {
   const dir = path.join(configDir, 'logs');
@@ -107,29 +89,23 @@ export async function writeSupportBundle(opts: SupportBundleOptions): Promise<Su
   const known = [...(cleanDir ? personalStrings(cleanDir) : []), ...(opts.known ?? [])];
   const r = createRedactor({ known });
 
-  const accounting = cleanDir ? await readJson<Accounting>(path.join(cleanDir, 'accounting.json')) : null;
+  const accounting = cleanDir ? await readJsonFile<Accounting>(path.join(cleanDir, 'accounting.json')) : null;
   const problems: { code: string; file: string; line: number | null }[] = [];
   const byCode: Record<string, number> = {};
-  if (cleanDir && existsSync(path.join(cleanDir, 'problems.jsonl'))) {
-    const lr = new LineReader(path.join(cleanDir, 'problems.jsonl'));
-    try {
-      for (let l = lr.next(); l !== null; l = lr.next()) {
-        try {
-          const p = JSON.parse(l) as { code?: unknown; file?: unknown; line?: unknown };
-          const code = typeof p.code === 'string' ? p.code : 'unknown';
-          byCode[code] = (byCode[code] ?? 0) + 1;
-          if (problems.length < 200) problems.push({ code, file: typeof p.file === 'string' ? p.file : '', line: typeof p.line === 'number' ? p.line : null });
-        } catch {
-          byCode['unreadable-line'] = (byCode['unreadable-line'] ?? 0) + 1;
-        }
-      }
-    } finally {
-      lr.close();
-    }
+  if (cleanDir) {
+    forEachJsonLine<{ code?: unknown; file?: unknown; line?: unknown }>(
+      path.join(cleanDir, 'problems.jsonl'),
+      (p) => {
+        const code = typeof p.code === 'string' ? p.code : 'unknown';
+        byCode[code] = (byCode[code] ?? 0) + 1;
+        if (problems.length < 200) problems.push({ code, file: typeof p.file === 'string' ? p.file : '', line: typeof p.line === 'number' ? p.line : null });
+      },
+      () => void (byCode['unreadable-line'] = (byCode['unreadable-line'] ?? 0) + 1),
+    );
   }
   const fin = run ? finishDir(opts.configDir, run.workId) : null;
-  const upload = fin ? await readJson<StoredUpload>(path.join(fin, 'upload.json')) : null;
-  const verify = fin ? await readJson<StoredVerify>(path.join(fin, 'verify.json')) : null;
+  const upload = fin ? await readJsonFile<StoredUpload>(path.join(fin, 'upload.json')) : null;
+  const verify = fin ? await readJsonFile<StoredVerify>(path.join(fin, 'verify.json')) : null;
   const cat = await createBackupCatalog(opts.configDir).read();
   const audit = await readAudit(auditFile(opts.configDir), 2000);
 

@@ -9,7 +9,6 @@
  * Files are read once and cached until they change on disk.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { appendFile, chmod, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type {
@@ -21,11 +20,11 @@ import type {
   CleanSummary,
   GroupFilter,
 } from '../../../shared/ipc/clean.js';
-import { LineReader } from '../clean/line-reader.js';
 import { NO_NAME } from '../sources/contacts/contact-build.js';
 import { parseDecisions, type MergeEntry, type ParsedDecisions, type RestoreEntry } from '../clean/merge-log.js';
 import { PlanSchema, type Plan } from '../../../shared/model/index.js';
 import { groupView, searchText, type GroupLine } from './clean-views.js';
+import { forEachJsonLine } from '../json-files.js';
 
 /** What `run.json` holds: the sources of the set and the last finished run. */
 export interface RunRecord {
@@ -56,22 +55,6 @@ async function stampOf(file: string): Promise<Stamp | null> {
 }
 const sameStamp = (a: Stamp | null, b: Stamp | null) => (a === null ? b === null : b !== null && a.size === b.size && a.mtimeMs === b.mtimeMs);
 
-function readLines<T>(file: string, onLine: (value: T) => void): void {
-  if (!existsSync(file)) return;
-  const r = new LineReader(file);
-  try {
-    for (let l = r.next(); l !== null; l = r.next()) {
-      if (!l) continue;
-      try {
-        onLine(JSON.parse(l) as T);
-      } catch {
-        // a damaged line: the run that wrote the file reported its own problems
-      }
-    }
-  } finally {
-    r.close();
-  }
-}
 
 interface GroupsCache {
   stamp: Stamp | null;
@@ -185,7 +168,7 @@ export class Work {
     const stamp = await stampOf(this.files.groups);
     if (this.groups && sameStamp(this.groups.stamp, stamp)) return this.groups;
     const lines: GroupLine[] = [];
-    readLines<GroupLine>(this.files.groups, (g) => {
+    forEachJsonLine<GroupLine>(this.files.groups, (g) => {
       if (g && typeof g.id === 'string' && Array.isArray(g.members)) lines.push(g);
     });
     // Those waiting for the user first, then merged by name, then the rest; stable until the next run.
@@ -212,7 +195,7 @@ export class Work {
     const stamp = await stampOf(this.files.quarantine);
     if (this.quarantine && sameStamp(this.quarantine.stamp, stamp)) return this.quarantine;
     const items: QuarantineCache['items'] = [];
-    readLines<QuarantineLineIn>(this.files.quarantine, (q) => {
+    forEachJsonLine<QuarantineLineIn>(this.files.quarantine, (q) => {
       if (q && typeof q.id === 'string') items.push(quarantineView(q));
     });
     this.quarantine = { stamp, items };

@@ -17,7 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type {
   MatrixChatRow, MatrixEstimate, MatrixFailure, MatrixPilotResult, MatrixSession, MatrixStatus, MatrixUploadOutput, MatrixVerifySummary,
@@ -26,7 +26,6 @@ import type { matrixInvoke } from '../../../shared/ipc/matrix.js';
 import { PlanSchema, SYNAPSE_DEFAULT_PROFILE, type JobProgress, type Plan, type SourceOptions } from '../../../shared/model/index.js';
 import { writeFileAtomic } from '../backup/age-file.js';
 import { KeychainUnavailableError, type SecretStore } from '../backup/secret-store.js';
-import { LineReader } from '../clean/line-reader.js';
 import type { ChatLine } from '../clean/types.js';
 import { discoverHomeserver, MatrixClient, MatrixError, type RetryPolicy } from '../matrix/client.js';
 import { keychainAccount, matrixKeychain, readSessionFile, type SessionFile } from '../matrix/session.js';
@@ -40,6 +39,7 @@ import { workIdOf } from './clean-work.js';
 import { JournalWatcher } from './matrix-journal-view.js';
 import { PeopleBook } from './matrix-people.js';
 import type { AreaContext, AreaService } from './types.js';
+import { forEachJsonLine, readJsonFile } from '../json-files.js';
 
 /** A request that cannot be carried out as asked; shown to the user with its message. */
 export class MatrixServiceError extends Error {}
@@ -69,14 +69,6 @@ const h16 = (s: string) => createHash('sha256').update(s).digest('hex').slice(0,
 async function privateDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   if (process.platform !== 'win32') await chmod(dir, 0o700);
-}
-
-async function readJson<T>(file: string): Promise<T | null> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as T;
-  } catch {
-    return null;
-  }
 }
 
 /** Sorts a sign-in / discovery failure into what the UI says. */
@@ -233,7 +225,7 @@ export function createMatrixService(ctx: AreaContext, opts: MatrixServiceOptions
 
   const planOf = async (m: { kind: 'clean' | 'convert' | null; dir: string | null }): Promise<Plan | null> => {
     if (m.kind !== 'clean' || !m.dir) return null;
-    const raw = await readJson<unknown>(path.join(m.dir, 'plan.json'));
+    const raw = await readJsonFile<unknown>(path.join(m.dir, 'plan.json'));
     const p = PlanSchema.safeParse(raw);
     return p.success ? p.data : null;
   };
@@ -259,25 +251,13 @@ export function createMatrixService(ctx: AreaContext, opts: MatrixServiceOptions
     if (hit && hit.stamp === stamp) return hit.chats;
     const chats: ChatLine[] = [];
     const seen = new Set<string>();
-    if (existsSync(file)) {
-      const r = new LineReader(file);
-      try {
-        for (let l = r.next(); l !== null; l = r.next()) {
-          if (!l.trim()) continue;
-          try {
-            const c = JSON.parse(l) as ChatLine;
-            if (typeof c.id === 'string' && typeof c.title === 'string' && !seen.has(c.id)) {
-              seen.add(c.id);
-              chats.push(c);
-            }
-          } catch {
-            // the uploader reports bad lines of chats.jsonl itself
-          }
-        }
-      } finally {
-        r.close();
+    // The uploader reports bad lines of chats.jsonl itself.
+    forEachJsonLine<ChatLine>(file, (c) => {
+      if (typeof c.id === 'string' && typeof c.title === 'string' && !seen.has(c.id)) {
+        seen.add(c.id);
+        chats.push(c);
       }
-    }
+    });
     chatCache.set(dir, { stamp, chats });
     return chats;
   };
@@ -415,8 +395,8 @@ export function createMatrixService(ctx: AreaContext, opts: MatrixServiceOptions
             sent: [...v.sent.entries()].filter(([k]) => real(k)).reduce((n, [, x]) => n + x, 0),
           };
         }
-        pilot = await readJson<MatrixPilotResult>(path.join(dir, 'pilot.json'));
-        verify = (await readJson<{ summary: MatrixVerifySummary }>(path.join(dir, 'verify.json')))?.summary ?? null;
+        pilot = await readJsonFile<MatrixPilotResult>(path.join(dir, 'pilot.json'));
+        verify = (await readJsonFile<{ summary: MatrixVerifySummary }>(path.join(dir, 'verify.json')))?.summary ?? null;
       }
       const r = running && running.workId === m.workId ? { jobId: running.jobId, kind: running.kind, paused: running.control?.paused ?? false } : null;
       return { model: m.kind ? { kind: m.kind, dir: m.dir } : null, running: r, journal, pilot, verify, estimate: estimateOf(plan) };
@@ -470,7 +450,7 @@ export function createMatrixService(ctx: AreaContext, opts: MatrixServiceOptions
       const planned = new Map((plan?.chats ?? []).map((c) => [c.chatId, c]));
       const ex = await excluded();
       const v = client?.userId ? watcher(journalDirOf(client, m.workId)).read() : null;
-      const verify = client?.userId ? await readJson<{ chats: Record<string, NonNullable<MatrixChatRow['verify']>> }>(path.join(journalDirOf(client, m.workId), 'verify.json')) : null;
+      const verify = client?.userId ? await readJsonFile<{ chats: Record<string, NonNullable<MatrixChatRow['verify']>> }>(path.join(journalDirOf(client, m.workId), 'verify.json')) : null;
       const runningHere = running && running.workId === m.workId && running.kind === 'upload';
       const all = chatsOf(m.dir);
       const items = all.slice(offset, offset + limit).map((c): MatrixChatRow => {
