@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useId, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BackupContents, BackupRecord, KeychainState, RestoreJobOutput, RestoreSelect } from '../../../shared/ipc/backup.js';
 import { toUiError } from '../../api-client.js';
@@ -11,7 +11,7 @@ import { useBackupStore } from './backup-store.js';
 import { CallError } from './CallError.js';
 import { FolderField } from './FolderField.js';
 import { JobProgress } from './JobProgress.js';
-import { KEYCHAIN_PROBLEM } from './StartSection.js';
+import { RecoveryKeyPrompt } from './RecoveryKeyPrompt.js';
 
 const REFUSED: Record<string, string> = {
   'not-a-key': 'backup.verify.keyNotAKey',
@@ -84,11 +84,6 @@ export function RestoreSection({ backup }: { backup: BackupRecord }) {
     }
   };
 
-  const onKey = (e: FormEvent) => {
-    e.preventDefault();
-    if (key.trim()) void open(key);
-  };
-
   const select: RestoreSelect | null = kind === 'chat' ? (chatId ? { kind: 'chat', id: chatId } : null) : { kind };
   const onRestore = async () => {
     if (!select) return;
@@ -129,22 +124,17 @@ export function RestoreSection({ backup }: { backup: BackupRecord }) {
         </div>
       )}
       {needsKey && !contents && (
-        <form className="backup-subform" onSubmit={onKey} data-testid="restore-key-form">
-          <p className="note note--info">
-            {needsKey.available ? t('backup.restore.needsKey') : `${t(KEYCHAIN_PROBLEM[needsKey.problem])} ${t('backup.verify.needsKeyNoKeychain')}`}
-          </p>
-          <div className="field">
-            <label htmlFor={`${baseId}-key`} className="field__label">
-              {t('backup.test.label')}
-            </label>
-            <input id={`${baseId}-key`} ref={keyRef} className="input input--path" type="password" value={key} autoComplete="off" spellCheck={false} data-testid="restore-key-input" onChange={(e) => setKey(e.target.value)} />
-          </div>
-          <div className="backup-actions">
-            <button type="submit" className="button button--primary" disabled={!key.trim() || busy} data-testid="restore-key-submit">
-              {t('backup.restore.openWithKey')}
-            </button>
-          </div>
-        </form>
+        <RecoveryKeyPrompt
+          keychain={needsKey}
+          noKeyText={t('backup.restore.needsKey')}
+          submitText={t('backup.restore.openWithKey')}
+          value={key}
+          onChange={setKey}
+          onSubmit={(k) => void open(k)}
+          inputRef={keyRef}
+          busy={busy}
+          testId="restore"
+        />
       )}
       {contents && (
         <div className="restore" data-testid="restore-contents" data-chats={contents.chats.length}>

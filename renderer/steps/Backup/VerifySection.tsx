@@ -1,4 +1,4 @@
-import { forwardRef, useEffect, useId, useImperativeHandle, useRef, useState, type FormEvent } from 'react';
+import { forwardRef, useEffect, useId, useImperativeHandle, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BackupRecord, BackupVerifyMode, KeychainState, VerifyJobOutput } from '../../../shared/ipc/backup.js';
 import { toUiError } from '../../api-client.js';
@@ -9,7 +9,7 @@ import { cancelJob, loadStatus, verifyBackup } from './backup-actions.js';
 import { useBackupStore } from './backup-store.js';
 import { CallError } from './CallError.js';
 import { JobProgress } from './JobProgress.js';
-import { KEYCHAIN_PROBLEM } from './StartSection.js';
+import { RecoveryKeyPrompt } from './RecoveryKeyPrompt.js';
 
 export interface VerifyHandle {
   focus(): void;
@@ -68,11 +68,6 @@ export const VerifySection = forwardRef<VerifyHandle, { backup: BackupRecord }>(
     }
   };
 
-  const onKey = (e: FormEvent) => {
-    e.preventDefault();
-    if (key.trim()) void start('full', key);
-  };
-
   const n = (v: number) => formatNumber(v, lang);
   const stamp = (iso: string | null) => (iso ? formatDate(iso, lang) : t('backup.verify.never'));
 
@@ -105,22 +100,16 @@ export const VerifySection = forwardRef<VerifyHandle, { backup: BackupRecord }>(
         </button>
       </div>
       {needsKey && !running && (
-        <form className="backup-subform" onSubmit={onKey} data-testid="verify-key-form">
-          <p className="note note--info">
-            {needsKey.available ? t('backup.verify.needsKey') : `${t(KEYCHAIN_PROBLEM[needsKey.problem])} ${t('backup.verify.needsKeyNoKeychain')}`}
-          </p>
-          <div className="field">
-            <label htmlFor={`${baseId}-key`} className="field__label">
-              {t('backup.test.label')}
-            </label>
-            <input id={`${baseId}-key`} ref={keyRef} className="input input--path" type="password" value={key} autoComplete="off" spellCheck={false} data-testid="verify-key-input" onChange={(e) => setKey(e.target.value)} />
-          </div>
-          <div className="backup-actions">
-            <button type="submit" className="button button--primary" disabled={!key.trim()} data-testid="verify-key-submit">
-              {t('backup.verify.fullWithKey')}
-            </button>
-          </div>
-        </form>
+        <RecoveryKeyPrompt
+          keychain={needsKey}
+          noKeyText={t('backup.verify.needsKey')}
+          submitText={t('backup.verify.fullWithKey')}
+          value={key}
+          onChange={setKey}
+          onSubmit={(k) => void start('full', k)}
+          inputRef={keyRef}
+          testId="verify"
+        />
       )}
       {refused && (
         <p className="backup-inline-error" role="alert" data-testid="verify-refused">
