@@ -329,40 +329,10 @@ async function measure(
   const hash = hashes.sha256(sizeHint);
   let crc = 0;
   let size = 0;
-  if (hash.reserve) {
-    // Big files: read straight into the hash worker's ring (no copy on this thread); the worker
-    // hashes what is already there while the next block is read.
-    const fh = await open(abs, 'r');
-    try {
-      for (;;) {
-        signal.throwIfAborted();
-        const r = await hash.reserve(READ_CHUNK);
-        let n: number;
-        try {
-          n = (await fh.read(r.view, 0, READ_CHUNK, size)).bytesRead;
-        } catch (err) {
-          r.abort();
-          throw err;
-        }
-        if (n === 0) {
-          r.abort();
-          break;
-        }
-        crc = crc32(r.view.subarray(0, n), crc);
-        r.commit(n);
-        size += n;
-        onBytes(n);
-      }
-    } finally {
-      await fh.close();
-    }
-  } else {
-    for await (const b of readChunks(abs, signal, bufs, sizeHint)) {
-      crc = crc32(b, crc);
-      await hash.update(b);
-      size += b.length;
-      onBytes(b.length);
-    }
+  for await (const b of readIntoHash(abs, hash, signal, bufs, sizeHint)) {
+    crc = crc32(b, crc);
+    size += b.length;
+    onBytes(b.length);
   }
   return { sha256: await hash.digest(), crc32: crc >>> 0, size };
 }
